@@ -1,0 +1,113 @@
+"""`helpline`: the one entry point for people running the assistant (see `helpline --help`)."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import List, Optional
+
+from bot.settings import PROJECT_ROOT, Settings, rasa_environment
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from bot.model_cache import ensure_model
+
+    ensure_model(Settings())
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.model_cache import ensure_model
+    from bot.services import ServiceError, running_servers
+    from bot.terminal_chat import chat
+
+    settings = Settings()
+    model = ensure_model(settings)
+    print("starting the action server and the Rasa server (about half a minute)...", flush=True)
+    try:
+        with running_servers(settings, model):
+            print(f"\nThe assistant is running.\n  Rasa REST channel: {settings.rasa_url}/webhooks/rest/webhook")
+            print(f"  Action server:     {settings.action_url}\n  Logs:              {settings.run_dir}/")
+            if sys.stdin.isatty() and not args.no_chat:
+                chat(settings.rasa_url)
+            else:
+                print("Press Ctrl-C to stop.", flush=True)
+                while True:
+                    time.sleep(3600)
+    except ServiceError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    print("stopped.")
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.terminal_chat import chat
+
+    chat(args.url or Settings().rasa_url)
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from bot.model_cache import TRAINING_DATA
+
+    command = [
+        sys.executable, "-m", "rasa", "data", "validate", "--fail-on-warnings",
+        "--config", "config.yml", "--domain", "domain.yml", "--data", *TRAINING_DATA,
+    ]
+    return subprocess.run(command, cwd=PROJECT_ROOT, env=rasa_environment()).returncode
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from bot.evaluation import MIN_MACRO_F1, evaluate, report, write_json
+    from bot.model_cache import ensure_model
+
+    scores = evaluate(ensure_model(Settings()))
+    print(report(scores))
+    write_json(scores, Path(args.out))
+    print(f"written to {args.out}")
+    failing = [lang for lang, s in scores.items() if s.macro_f1 < MIN_MACRO_F1]
+    if failing:
+        print(f"macro-F1 below {MIN_MACRO_F1} for: {', '.join(failing)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_check_locales(args: argparse.Namespace) -> int:
+    from bot.i18n.catalogs import main
+
+    return main()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="helpline", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("train", help="train the model if its inputs changed").set_defaults(func=cmd_train)
+    run = sub.add_parser("run", help="start the assistant (and a terminal chat when interactive)")
+    run.add_argument("--no-chat", action="store_true", help="only run the servers")
+    run.set_defaults(func=cmd_run)
+    chat = sub.add_parser("chat", help="chat in the terminal with a running assistant")
+    chat.add_argument("--url", help="the Rasa server (default from RASA_PORT)")
+    chat.set_defaults(func=cmd_chat)
+    sub.add_parser("validate", help="rasa data validate, failing on warnings").set_defaults(func=cmd_validate)
+    ev = sub.add_parser("eval", help="intent accuracy and macro-F1 per language on the held-out split")
+    ev.add_argument("--out", default=str(PROJECT_ROOT / "results" / "eval.json"))
+    ev.set_defaults(func=cmd_eval)
+    sub.add_parser("check-locales", help="every response translated, not fuzzy").set_defaults(
+        func=cmd_check_locales
+    )
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

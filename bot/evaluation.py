@@ -1,0 +1,81 @@
+"""Intent accuracy and macro-F1 per language on the held-out split (tests/nlu_holdout/).
+
+The held-out files are written apart from the training data and never trained on.
+A prediction of `nlu_fallback` counts as wrong: she would not get her answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Dict, List, Sequence, Tuple
+
+from bot.nlu.scripts import LANGUAGES
+from bot.settings import PROJECT_ROOT
+
+HOLDOUT_DIR = PROJECT_ROOT / "tests" / "nlu_holdout"
+MIN_MACRO_F1 = 0.90
+
+
+@dataclass
+class LanguageScore:
+    examples: int
+    accuracy: float
+    macro_f1: float
+    confused: List[Tuple[str, str, int]] = field(default_factory=list)
+
+
+def load_holdout(language: str, holdout_dir: Path = HOLDOUT_DIR) -> List[Tuple[str, str]]:
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    data = load_data(str(holdout_dir / f"{language}.yml"))
+    return [(m.get("text"), m.get("intent")) for m in data.intent_examples]
+
+
+def score(truth: Sequence[str], predicted: Sequence[str], most_confused: int = 5) -> LanguageScore:
+    from sklearn.metrics import accuracy_score, f1_score
+
+    labels = sorted(set(truth))
+    pairs = Counter((t, p) for t, p in zip(truth, predicted) if t != p)
+    return LanguageScore(
+        examples=len(truth),
+        accuracy=round(float(accuracy_score(truth, predicted)), 4),
+        macro_f1=round(float(f1_score(truth, predicted, labels=labels, average="macro", zero_division=0)), 4),
+        confused=[(t, p, n) for (t, p), n in pairs.most_common(most_confused)],
+    )
+
+
+async def _predict(model_path: Path, texts: List[str]) -> List[str]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model_path))
+    return [(await agent.parse_message(text))["intent"]["name"] for text in texts]
+
+
+def evaluate(model_path: Path, holdout_dir: Path = HOLDOUT_DIR) -> Dict[str, LanguageScore]:
+    examples = {lang: load_holdout(lang, holdout_dir) for lang in LANGUAGES}
+    texts = [text for lang in LANGUAGES for text, _ in examples[lang]]
+    predictions = iter(asyncio.run(_predict(model_path, texts)))
+    scores = {}
+    for lang in LANGUAGES:
+        truth = [intent for _, intent in examples[lang]]
+        scores[lang] = score(truth, [next(predictions) for _ in truth])
+    return scores
+
+
+def report(scores: Dict[str, LanguageScore]) -> str:
+    lines = ["language  examples  accuracy  macro-F1"]
+    for lang, s in scores.items():
+        lines.append(f"{lang:<9} {s.examples:>8}  {s.accuracy:>8.3f}  {s.macro_f1:>8.3f}")
+    for lang, s in scores.items():
+        for truth, predicted, count in s.confused:
+            lines.append(f"  {lang}: {truth} -> {predicted} ({count}x)")
+    return "\n".join(lines)
+
+
+def write_json(scores: Dict[str, LanguageScore], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({lang: asdict(s) for lang, s in scores.items()}, indent=2), encoding="utf-8")

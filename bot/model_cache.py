@@ -1,0 +1,83 @@
+"""Train the model only when its inputs changed.
+
+The model is named by a hash of everything that shapes it (pipeline, domain,
+training data, the NLU components' code, the locked package versions). A model
+with that name in models/ or in the user cache is reused as it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Iterable, List, Optional
+
+from bot.settings import Settings, rasa_environment
+
+TRAINING_DATA = ("data/nlu", "data/rules.yml")
+MODEL_INPUTS = ("config.yml", "domain.yml", *TRAINING_DATA, "bot/nlu", "requirements.lock")
+
+
+def _files(root: Path, inputs: Iterable[str]) -> List[Path]:
+    found: List[Path] = []
+    for name in inputs:
+        path = root / name
+        if path.is_dir():
+            found.extend(p for p in path.rglob("*") if p.is_file() and p.suffix in {".py", ".yml", ".yaml"})
+        elif path.is_file():
+            found.append(path)
+    return sorted(found)
+
+
+def fingerprint(root: Path, inputs: Iterable[str] = MODEL_INPUTS) -> str:
+    digest = hashlib.sha256()
+    for path in _files(root, inputs):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cached_model(settings: Settings, name: str) -> Optional[Path]:
+    local = settings.models_dir / f"{name}.tar.gz"
+    if local.exists():
+        return local
+    shared = settings.model_cache_dir / local.name
+    if shared.exists():
+        settings.models_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(shared, local)
+        return local
+    return None
+
+
+def train(settings: Settings, name: str, config: str = "config.yml") -> Path:
+    settings.models_dir.mkdir(parents=True, exist_ok=True)
+    command = [
+        sys.executable, "-m", "rasa", "train",
+        "--config", config, "--domain", "domain.yml",
+        "--data", *TRAINING_DATA,
+        "--out", str(settings.models_dir), "--fixed-model-name", name,
+    ]
+    started = time.monotonic()
+    subprocess.run(command, cwd=settings.project_root, env=rasa_environment(), check=True)
+    print(f"trained {name} in {time.monotonic() - started:.0f} s", flush=True)
+    model = settings.models_dir / f"{name}.tar.gz"
+    try:
+        settings.model_cache_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(model, settings.model_cache_dir / model.name)
+    except OSError as error:  # a read-only cache only costs a retrain next time
+        print(f"could not cache the model: {error}", file=sys.stderr)
+    return model
+
+
+def ensure_model(settings: Settings) -> Path:
+    name = fingerprint(settings.project_root)
+    model = cached_model(settings, name)
+    if model is not None:
+        print(f"model {model.name} is up to date", flush=True)
+        return model
+    print(f"training model {name} (its inputs changed)", flush=True)
+    return train(settings, name)

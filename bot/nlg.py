@@ -1,0 +1,76 @@
+"""Renders every response in her language (named in endpoints.yml, loaded by Rasa in process).
+
+Responses are picked as Rasa would (channel and conditional variations), their
+text and button titles are translated from the gettext catalogs, and only then
+are the placeholders filled, so translators see `{fee_visa}` and never a number.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Dict, Iterator, Optional, Text
+
+from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+
+from bot.i18n.catalogs import translate
+from bot.i18n.formatting import fact_values
+from bot.language import LANGUAGE_SLOT, reply_language
+from bot.nlu.scripts import ENGLISH
+
+REPLY_LANGUAGE_KEY = "language"
+
+
+def user_messages_newest_first(tracker: DialogueStateTracker) -> Iterator[Dict[str, Any]]:
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            yield {"parse_data": event.parse_data, "metadata": event.metadata}
+
+
+def translate_response(response: Dict[str, Any], language: str) -> Dict[str, Any]:
+    if language == ENGLISH:
+        return response
+    if isinstance(response.get("text"), str):
+        response["text"] = translate(response["text"], language)
+    for button in response.get("buttons") or []:
+        if isinstance(button.get("title"), str):
+            button["title"] = translate(button["title"], language)
+    return response
+
+
+class TranslatingNLG(TemplatedNaturalLanguageGenerator):
+    """Templated responses from the domain, rendered in lo / th / en."""
+
+    def __init__(self, endpoint_config: Optional[EndpointConfig] = None, domain: Optional[Domain] = None):
+        super().__init__(domain.responses if domain else {})
+
+    async def generate(
+        self,
+        utter_action: Text,
+        tracker: DialogueStateTracker,
+        output_channel: Text,
+        **kwargs: Any,
+    ) -> Optional[Dict[Text, Any]]:
+        language = reply_language(tracker.get_slot(LANGUAGE_SLOT), user_messages_newest_first(tracker))
+        filled_slots = tracker.current_slot_values()
+        return self.render(utter_action, language, filled_slots, output_channel, **kwargs)
+
+    def render(
+        self,
+        utter_action: Text,
+        language: str,
+        filled_slots: Dict[Text, Any],
+        output_channel: Text = "",
+        **kwargs: Any,
+    ) -> Optional[Dict[Text, Any]]:
+        response = self._random_response_for(utter_action, output_channel, filled_slots)
+        if response is None:
+            return None
+        response = translate_response(copy.deepcopy(response), language)
+        values = {**fact_values(language), **filled_slots}
+        rendered = self._fill_response(response, values, **kwargs)
+        rendered[REPLY_LANGUAGE_KEY] = language
+        return rendered

@@ -1,0 +1,1 @@
+"""Rasa NLU components for Lao, Thai and English."""

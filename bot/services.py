@@ -1,0 +1,122 @@
+"""Starting and stopping the Rasa server and the action server as child processes.
+
+`helpline run`, the end-to-end tests and the benchmark all start the servers
+through here, so they run exactly what a deployment runs.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Iterator, List, Optional
+
+from bot.settings import Settings, rasa_environment
+
+
+class ServiceError(RuntimeError):
+    """A server did not come up; the message says which and where its log is."""
+
+
+@dataclass
+class Service:
+    name: str
+    process: subprocess.Popen
+    health_url: str
+    log_path: Path
+
+    def is_ready(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.health_url, timeout=2) as response:
+                return response.status == 200
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise ServiceError(f"{self.name} exited with code {self.process.returncode}; see {self.log_path}")
+            if self.is_ready():
+                return
+            time.sleep(0.5)
+        raise ServiceError(f"{self.name} was not ready after {timeout:.0f} s; see {self.log_path}")
+
+    def stop(self, timeout: float = 15) -> None:
+        if self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+def _spawn(name: str, command: List[str], settings: Settings, health_url: str, env: dict) -> Service:
+    settings.run_dir.mkdir(parents=True, exist_ok=True)
+    log_path = settings.run_dir / f"{name}.log"
+    log: IO[bytes] = log_path.open("wb")
+    process = subprocess.Popen(
+        command,
+        cwd=settings.project_root,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group, so stop() also ends its children
+    )
+    log.close()
+    return Service(name, process, health_url, log_path)
+
+
+def start_action_server(settings: Settings) -> Service:
+    command = [
+        sys.executable, "-m", "rasa_sdk", "--actions", "actions",
+        "--port", str(settings.action_port),
+    ]
+    return _spawn("actions", command, settings, f"{settings.action_url}/health", rasa_environment())
+
+
+def start_rasa_server(settings: Settings, model: Path) -> Service:
+    env = rasa_environment()
+    env["ACTION_SERVER_URL"] = f"{settings.action_url}/webhook"
+    command = [
+        sys.executable, "-m", "rasa", "run",
+        "--model", str(model),
+        "--endpoints", "endpoints.yml",
+        "--credentials", "credentials.yml",
+        "--interface", settings.host,
+        "--port", str(settings.rasa_port),
+    ]
+    return _spawn("rasa", command, settings, f"{settings.rasa_url}/webhooks/rest/", env)
+
+
+@contextmanager
+def running_servers(
+    settings: Settings, model: Path, timeout: float = 180, with_actions: bool = True
+) -> Iterator[List[Service]]:
+    """Both servers, up and ready, for the duration of the block."""
+    with ExitStack() as stack:
+        services: List[Service] = []
+        if with_actions:
+            actions = start_action_server(settings)
+            stack.callback(actions.stop)
+            services.append(actions)
+        rasa = start_rasa_server(settings, model)
+        stack.callback(rasa.stop)
+        services.append(rasa)
+        for service in services:
+            service.wait_ready(timeout)
+        yield services
+
+
+def find_service(services: List[Service], name: str) -> Optional[Service]:
+    return next((s for s in services if s.name == name), None)

@@ -14,6 +14,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.scripts import detect_language
 
@@ -41,5 +42,5 @@ class ScriptLanguageDetector(GraphComponent):
                 message.set(DETECTED_LANGUAGE, detect_language(text), add_to_output=True)
         return messages
 
-    def process_training_data(self, training_data: Any) -> Any:
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data

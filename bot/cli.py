@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import List, Optional
 
-from bot.settings import PROJECT_ROOT, Settings, rasa_environment
+from bot.settings import PROJECT_ROOT, Settings
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -24,12 +23,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.services import ServiceError, running_servers
     from bot.terminal_chat import chat
 
+    if cmd_check_contacts(argparse.Namespace(file=None)) != 0:
+        return 1
     settings = Settings()
     model = ensure_model(settings)
     print("starting the action server and the Rasa server (about half a minute)...", flush=True)
     try:
         with running_servers(settings, model):
-            print(f"\nThe assistant is running.\n  Rasa REST channel: {settings.rasa_url}/webhooks/rest/webhook")
+            print(
+                f"\nThe assistant is running.\n  Rasa REST channel: {settings.rasa_url}/webhooks/rest/webhook"
+            )
             print(f"  Action server:     {settings.action_url}\n  Logs:              {settings.run_dir}/")
             if sys.stdin.isatty() and not args.no_chat:
                 chat(settings.rasa_url)
@@ -55,12 +58,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from bot.model_cache import TRAINING_DATA
+    from bot.validation import validate
 
-    command = [
-        sys.executable, "-m", "rasa", "data", "validate", "--fail-on-warnings",
-        "--config", "config.yml", "--domain", "domain.yml", "--data", *TRAINING_DATA,
-    ]
-    return subprocess.run(command, cwd=PROJECT_ROOT, env=rasa_environment()).returncode
+    return validate(TRAINING_DATA)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -75,6 +75,30 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if failing:
         print(f"macro-F1 below {MIN_MACRO_F1} for: {', '.join(failing)}", file=sys.stderr)
         return 1
+    return 0
+
+
+def cmd_check_contacts(args: argparse.Namespace) -> int:
+    from bot.contacts.directory import CONTACTS_FILE, DirectoryError, load_directory
+
+    path = Path(args.file) if args.file else CONTACTS_FILE
+    try:
+        contacts = load_directory(path)
+    except DirectoryError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    countries = sorted({c.country for c in contacts})
+    print(f"{path}: {len(contacts)} contacts for {', '.join(countries)}")
+    return 0
+
+
+def cmd_stats_purge(args: argparse.Namespace) -> int:
+    from bot.stats.store import create_engine, database_url, migrate, purge
+
+    engine = create_engine(database_url())
+    migrate(engine)
+    deleted = purge(engine, args.older_than_days)
+    print(f"deleted {deleted} statistics event(s) older than {args.older_than_days} days")
     return 0
 
 
@@ -101,6 +125,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("check-locales", help="every response translated, not fuzzy").set_defaults(
         func=cmd_check_locales
     )
+    contacts = sub.add_parser("check-contacts", help="check data/contacts.yml (also done at start-up)")
+    contacts.add_argument("file", nargs="?", help="another contacts file to check")
+    contacts.set_defaults(func=cmd_check_contacts)
+    stats = sub.add_parser("stats", help="the anonymous statistics").add_subparsers(
+        dest="stats", required=True
+    )
+    purge = stats.add_parser("purge", help="delete events older than an age")
+    purge.add_argument("--older-than-days", type=int, default=730, help="default: 730 (two years)")
+    purge.set_defaults(func=cmd_stats_purge)
     return parser
 
 

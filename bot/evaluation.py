@@ -39,7 +39,7 @@ def score(truth: Sequence[str], predicted: Sequence[str], most_confused: int = 5
     from sklearn.metrics import accuracy_score, f1_score
 
     labels = sorted(set(truth))
-    pairs = Counter((t, p) for t, p in zip(truth, predicted) if t != p)
+    pairs = Counter((t, p) for t, p in zip(truth, predicted, strict=False) if t != p)
     return LanguageScore(
         examples=len(truth),
         accuracy=round(float(accuracy_score(truth, predicted)), 4),

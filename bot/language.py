@@ -22,9 +22,7 @@ def _known(value: Any) -> Optional[str]:
     return value if value in LANGUAGES else None
 
 
-def reply_language(
-    chosen: Any, user_messages_newest_first: Iterable[Mapping[str, Any]]
-) -> str:
+def reply_language(chosen: Any, user_messages_newest_first: Iterable[Mapping[str, Any]]) -> str:
     """`user_messages_newest_first` are pairs of parse data and metadata, as dicts
     with the keys `parse_data` and `metadata`."""
     if _known(chosen):

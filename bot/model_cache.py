@@ -56,10 +56,20 @@ def cached_model(settings: Settings, name: str) -> Optional[Path]:
 def train(settings: Settings, name: str, config: str = "config.yml") -> Path:
     settings.models_dir.mkdir(parents=True, exist_ok=True)
     command = [
-        sys.executable, "-m", "rasa", "train",
-        "--config", config, "--domain", "domain.yml",
-        "--data", *TRAINING_DATA,
-        "--out", str(settings.models_dir), "--fixed-model-name", name,
+        sys.executable,
+        "-m",
+        "rasa",
+        "train",
+        "--config",
+        config,
+        "--domain",
+        "domain.yml",
+        "--data",
+        *TRAINING_DATA,
+        "--out",
+        str(settings.models_dir),
+        "--fixed-model-name",
+        name,
     ]
     started = time.monotonic()
     subprocess.run(command, cwd=settings.project_root, env=rasa_environment(), check=True)

@@ -8,7 +8,7 @@ are the placeholders filled, so translators see `{fee_visa}` and never a number.
 from __future__ import annotations
 
 import copy
-from typing import Any, Dict, Iterator, Optional, Text
+from typing import Any, Dict, Iterator, Optional
 
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
@@ -49,23 +49,23 @@ class TranslatingNLG(TemplatedNaturalLanguageGenerator):
 
     async def generate(
         self,
-        utter_action: Text,
+        utter_action: str,
         tracker: DialogueStateTracker,
-        output_channel: Text,
+        output_channel: str,
         **kwargs: Any,
-    ) -> Optional[Dict[Text, Any]]:
+    ) -> Optional[Dict[str, Any]]:
         language = reply_language(tracker.get_slot(LANGUAGE_SLOT), user_messages_newest_first(tracker))
         filled_slots = tracker.current_slot_values()
         return self.render(utter_action, language, filled_slots, output_channel, **kwargs)
 
     def render(
         self,
-        utter_action: Text,
+        utter_action: str,
         language: str,
-        filled_slots: Dict[Text, Any],
-        output_channel: Text = "",
+        filled_slots: Dict[str, Any],
+        output_channel: str = "",
         **kwargs: Any,
-    ) -> Optional[Dict[Text, Any]]:
+    ) -> Optional[Dict[str, Any]]:
         response = self._random_response_for(utter_action, output_channel, filled_slots)
         if response is None:
             return None

@@ -43,7 +43,9 @@ class Service:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise ServiceError(f"{self.name} exited with code {self.process.returncode}; see {self.log_path}")
+                raise ServiceError(
+                    f"{self.name} exited with code {self.process.returncode}; see {self.log_path}"
+                )
             if self.is_ready():
                 return
             time.sleep(0.5)
@@ -79,22 +81,37 @@ def _spawn(name: str, command: List[str], settings: Settings, health_url: str, e
 
 def start_action_server(settings: Settings) -> Service:
     command = [
-        sys.executable, "-m", "rasa_sdk", "--actions", "actions",
-        "--port", str(settings.action_port),
+        sys.executable,
+        "-m",
+        "rasa_sdk",
+        "--actions",
+        "actions",
+        "--port",
+        str(settings.action_port),
     ]
     return _spawn("actions", command, settings, f"{settings.action_url}/health", rasa_environment())
 
 
 def start_rasa_server(settings: Settings, model: Path) -> Service:
     env = rasa_environment()
+    if settings.database_url:
+        env["DATABASE_URL"] = settings.database_url
     env["ACTION_SERVER_URL"] = f"{settings.action_url}/webhook"
     command = [
-        sys.executable, "-m", "rasa", "run",
-        "--model", str(model),
-        "--endpoints", "endpoints.yml",
-        "--credentials", "credentials.yml",
-        "--interface", settings.host,
-        "--port", str(settings.rasa_port),
+        sys.executable,
+        "-m",
+        "rasa",
+        "run",
+        "--model",
+        str(model),
+        "--endpoints",
+        "endpoints.yml",
+        "--credentials",
+        "credentials.yml",
+        "--interface",
+        settings.host,
+        "--port",
+        str(settings.rasa_port),
     ]
     return _spawn("rasa", command, settings, f"{settings.rasa_url}/webhooks/rest/", env)
 

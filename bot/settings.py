@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -21,8 +22,10 @@ def _user_cache_dir() -> Path:
 @dataclass(frozen=True)
 class Settings:
     project_root: Path = PROJECT_ROOT
-    models_dir: Path = field(default_factory=lambda: _env_path("HELPLINE_MODELS_DIR", PROJECT_ROOT / "models"))
-    # A second home for trained models outside the clone, so a fresh clone on the same machine (CI) reuses them.
+    models_dir: Path = field(
+        default_factory=lambda: _env_path("HELPLINE_MODELS_DIR", PROJECT_ROOT / "models")
+    )
+    # A second home for trained models, outside the clone: a fresh clone on this machine (CI) reuses them.
     model_cache_dir: Path = field(
         default_factory=lambda: _env_path("HELPLINE_MODEL_CACHE", _user_cache_dir() / "models")
     )
@@ -30,6 +33,8 @@ class Settings:
     host: str = field(default_factory=lambda: os.environ.get("HELPLINE_HOST", "127.0.0.1"))
     rasa_port: int = field(default_factory=lambda: int(os.environ.get("RASA_PORT", "5005")))
     action_port: int = field(default_factory=lambda: int(os.environ.get("ACTION_PORT", "5055")))
+    # Where the statistics go; None: the SQLite file in var/ (see bot.stats.store.database_url).
+    database_url: Optional[str] = field(default_factory=lambda: os.environ.get("DATABASE_URL"))
 
     @property
     def rasa_url(self) -> str:
@@ -41,8 +46,10 @@ class Settings:
 
 
 def rasa_environment() -> dict[str, str]:
-    """The environment for every Rasa process: no telemetry, quiet TensorFlow."""
+    """The environment for every Rasa process: no telemetry, quiet TensorFlow, and Rasa's
+    training cache outside the clone, so a domain-only change does not retrain the NLU."""
     env = dict(os.environ)
+    env.setdefault("RASA_CACHE_DIRECTORY", str(_user_cache_dir() / "rasa-cache"))
     env.update(
         RASA_TELEMETRY_ENABLED="false",
         TF_CPP_MIN_LOG_LEVEL="2",

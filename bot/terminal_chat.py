@@ -11,6 +11,7 @@ from typing import Callable, Dict, List
 from bot.rest_client import send_message
 
 Reply = Dict[str, object]
+OFFLINE_HELP = "If you are in danger: Laos 1191 (police), 1362 (Lao Women's Union); Thailand 191, 1300."
 
 
 def render(replies: List[Reply]) -> tuple[str, List[str]]:
@@ -41,7 +42,7 @@ def chat(rasa_url: str, read: Callable[[str], str] = input, write: Callable[[str
         try:
             replies = send_message(rasa_url, sender, text)
         except OSError as error:
-            write(f"(the assistant did not answer: {error}) In danger call 1191 / 1362 (Laos), 191 / 1300 (Thailand).")
+            write(f"(the assistant did not answer: {error})\n{OFFLINE_HELP}")
             continue
         shown, payloads = render(replies)
         write(shown or "(no reply)")

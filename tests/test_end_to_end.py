@@ -34,7 +34,9 @@ def all_text(replies: List[Dict[str, Any]]) -> str:
         ("en", "help me please i am locked in and cant leave"),
     ],
 )
-def test_danger_gets_the_numbers_first_in_her_language(servers: Settings, language: str, message: str) -> None:
+def test_danger_gets_the_numbers_first_in_her_language(
+    servers: Settings, language: str, message: str
+) -> None:
     replies = talk(servers, uuid.uuid4().hex, message)
     first = replies[0]["text"]
     assert detect_language(first) == language

@@ -17,8 +17,12 @@ def test_template_is_up_to_date_with_the_domain() -> None:
     extracted = {
         message
         for _, _, message, _, _ in extract_from_dir(
-            str(PROJECT_ROOT), method_map=[("domain.yml", "bot.i18n.extract.extract_domain"),
-                                           ("bot/**.py", "python"), ("actions/**.py", "python")]
+            str(PROJECT_ROOT),
+            method_map=[
+                ("domain.yml", "bot.i18n.extract.extract_domain"),
+                ("bot/**.py", "python"),
+                ("actions/**.py", "python"),
+            ],
         )
     }
     template = {str(m.id) for m in read_catalog(TEMPLATE) if m.id}

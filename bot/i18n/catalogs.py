@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
@@ -36,7 +36,7 @@ def read_catalog(path: Path) -> Catalog:
         return read_po(handle)
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(language: str, locales_dir: Path = LOCALES_DIR) -> Dict[str, str]:
     """msgid → msgstr for the confirmed (non-fuzzy, non-empty) entries of a language."""
     if language == ENGLISH:
@@ -69,9 +69,7 @@ def _same_tokens(pattern: re.Pattern[str], source: str, translation: str) -> boo
     return sorted(pattern.findall(source)) == sorted(pattern.findall(translation))
 
 
-def catalog_problems(
-    template: Path = TEMPLATE, locales_dir: Path = LOCALES_DIR
-) -> Iterator[Problem]:
+def catalog_problems(template: Path = TEMPLATE, locales_dir: Path = LOCALES_DIR) -> Iterator[Problem]:
     """Every source text that lacks a confirmed translation, or whose translation
     lost a {placeholder} or changed a number (a wrong phone number can cost a life)."""
     sources = [str(m.id) for m in read_catalog(template) if m.id and isinstance(m.id, str)]

@@ -42,9 +42,7 @@ def _texts_of_variant(variant: yaml.Node) -> Iterator[yaml.ScalarNode]:
                         yield bvalue
 
 
-def extract_domain(
-    fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any
-) -> Iterator[Extracted]:
+def extract_domain(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any) -> Iterator[Extracted]:
     root = yaml.compose(fileobj.read().decode("utf-8"))
     for key, responses in _mapping_items(root):
         if key != "responses":

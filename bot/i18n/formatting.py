@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any, Dict
 
@@ -35,7 +35,7 @@ def _format_entry(key: str, entry: Any, language: str) -> str:
     raise FeesFileError(f"{key}: expected {{amount, currency}} or {{date: YYYY-MM-DD}}, got {entry!r}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(path: Path) -> Dict[str, Any]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict):
@@ -43,7 +43,7 @@ def _load(path: Path) -> Dict[str, Any]:
     return data
 
 
-@lru_cache(maxsize=None)
+@cache
 def fact_values(language: str, path: Path = FEES_FILE) -> Dict[str, str]:
     """Placeholder name → formatted value, for filling responses."""
     return {key: _format_entry(key, entry, language) for key, entry in _load(path).items()}

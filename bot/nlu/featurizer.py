@@ -8,7 +8,7 @@ simply everything between spaces.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict, Optional
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
@@ -20,8 +20,8 @@ WHOLE_TOKEN_PATTERN = r"(?u)\S+"
 
 
 def _keep_whole_tokens(
-    vectorizers: Dict[Text, CountVectorizer], parameters: Dict[Text, Any]
-) -> Dict[Text, CountVectorizer]:
+    vectorizers: Dict[str, CountVectorizer], parameters: Dict[str, Any]
+) -> Dict[str, CountVectorizer]:
     if parameters["analyzer"] == "word":
         for vectorizer in vectorizers.values():
             vectorizer.token_pattern = WHOLE_TOKEN_PATTERN
@@ -34,14 +34,14 @@ class MarkPreservingCountVectorsFeaturizer(CountVectorsFeaturizer):
 
     @classmethod
     def _create_shared_vocab_vectorizers(
-        cls, parameters: Dict[Text, Any], vocabulary: Optional[Any] = None
-    ) -> Dict[Text, CountVectorizer]:
+        cls, parameters: Dict[str, Any], vocabulary: Optional[Any] = None
+    ) -> Dict[str, CountVectorizer]:
         vectorizers = super()._create_shared_vocab_vectorizers(parameters, vocabulary)
         return _keep_whole_tokens(vectorizers, parameters)
 
     @classmethod
     def _create_independent_vocab_vectorizers(
-        cls, parameters: Dict[Text, Any], vocabulary: Optional[Any] = None
-    ) -> Dict[Text, CountVectorizer]:
+        cls, parameters: Dict[str, Any], vocabulary: Optional[Any] = None
+    ) -> Dict[str, CountVectorizer]:
         vectorizers = super()._create_independent_vocab_vectorizers(parameters, vocabulary)
         return _keep_whole_tokens(vectorizers, parameters)

@@ -6,7 +6,7 @@ actions read it to answer in her language.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -28,11 +28,11 @@ class ScriptLanguageDetector(GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "ScriptLanguageDetector":
+    ) -> ScriptLanguageDetector:
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:

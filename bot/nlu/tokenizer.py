@@ -7,7 +7,7 @@ would treat a whole phrase as one token, so the model could never learn that
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional, Text
+from typing import Any, Callable, Dict, List, Optional
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.tokenizers.tokenizer import Token
@@ -57,14 +57,14 @@ class LaoThaiTokenizer(WhitespaceTokenizer):
     """
 
     @staticmethod
-    def not_supported_languages() -> Optional[List[Text]]:
+    def not_supported_languages() -> Optional[List[str]]:
         return None
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: Dict[str, Any]) -> None:
         super().__init__(config)
         self._segmenter = ScriptSegmenter()
 
-    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+    def tokenize(self, message: Message, attribute: str) -> List[Token]:
         text = message.get(attribute)
         coarse = super().tokenize(message, attribute)
         words = [part for token in coarse for part in self._segmenter.split(token.text)]

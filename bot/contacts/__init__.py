@@ -1,0 +1,1 @@
+"""The contact directory: which numbers to give, for which country and need."""

@@ -1,0 +1,1 @@
+"""Anonymous demand statistics: one coarse row per event, never text or ids."""

@@ -1,0 +1,179 @@
+"""Writing statistics without ever holding up a reply.
+
+`record` only appends to a bounded in-memory buffer; a background thread writes
+batches to the database. When the database is down or locked the events wait
+and are written once it is back; when the buffer is full the oldest are dropped,
+and only their number is logged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import threading
+import time
+from collections import deque
+from pathlib import Path
+from typing import Deque, List, Optional
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+
+from bot.settings import PROJECT_ROOT
+from bot.stats.schema import StatEvent, events
+
+logger = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "statistics.sqlite3"
+
+
+def database_url() -> str:
+    """DATABASE_URL (PostgreSQL in production) or the SQLite file (HELPLINE_STATS_DB, or var/)."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    path = Path(os.environ.get("HELPLINE_STATS_DB", DEFAULT_SQLITE_PATH)).expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def create_engine(url: str) -> sa.engine.Engine:
+    if url.startswith("sqlite"):
+        return sa.create_engine(url, future=True, connect_args={"timeout": 2})
+    return sa.create_engine(url, future=True, pool_pre_ping=True, connect_args={"connect_timeout": 3})
+
+
+def migrate(engine: sa.engine.Engine) -> None:
+    """Bring the schema to the newest version (Alembic)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def purge(engine: sa.engine.Engine, older_than_days: int, today: Optional[dt.date] = None) -> int:
+    """Delete events older than the given age; returns how many."""
+    cutoff = (today or dt.date.today()) - dt.timedelta(days=older_than_days)
+    with engine.begin() as connection:
+        return connection.execute(events.delete().where(events.c.day < cutoff)).rowcount
+
+
+class StatsStore:
+    """A bounded buffer in front of the database, drained by one background thread."""
+
+    def __init__(
+        self,
+        url: str,
+        capacity: int = 50_000,
+        batch_size: int = 500,
+        retry_seconds: float = 1.0,
+        max_retry_seconds: float = 30.0,
+    ) -> None:
+        self.engine = create_engine(url)
+        self.capacity = capacity
+        self.batch_size = batch_size
+        self.retry_seconds = retry_seconds
+        self.max_retry_seconds = max_retry_seconds
+        self.dropped = 0
+        self.written = 0
+        self.failing = False  # the last write failed; events are waiting
+        self._buffer: Deque[StatEvent] = deque()
+        self._in_flight = 0
+        self._condition = threading.Condition()
+        self._migrated = False
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="stats-writer", daemon=True)
+        self._thread.start()
+
+    @property
+    def pending(self) -> int:
+        with self._condition:
+            return len(self._buffer) + self._in_flight
+
+    def record(self, event: StatEvent) -> None:
+        with self._condition:
+            if len(self._buffer) >= self.capacity:
+                self._buffer.popleft()
+                self.dropped += 1
+                if self.dropped == 1 or self.dropped % 1000 == 0:
+                    logger.warning("statistics buffer full: %d event(s) dropped so far", self.dropped)
+            self._buffer.append(event)
+            self._condition.notify()
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until every buffered event is written; False if that did not happen in time."""
+        deadline = time.monotonic() + timeout
+        with self._condition:
+            while self._buffer or self._in_flight:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._condition.wait(min(remaining, 0.1))
+        return True
+
+    def close(self, timeout: float = 5.0) -> None:
+        self.flush(timeout)
+        with self._condition:
+            self._stopping = True
+            self._condition.notify_all()
+        self._thread.join(timeout)
+        self.engine.dispose()
+
+    def _take_batch(self) -> List[StatEvent]:
+        with self._condition:
+            while not self._buffer and not self._stopping:
+                self._condition.wait()
+            batch = [self._buffer.popleft() for _ in range(min(self.batch_size, len(self._buffer)))]
+            self._in_flight = len(batch)
+            return batch
+
+    def _give_back(self, batch: List[StatEvent]) -> None:
+        with self._condition:
+            self._buffer.extendleft(reversed(batch))
+            while len(self._buffer) > self.capacity:
+                self._buffer.popleft()
+                self.dropped += 1
+            self._in_flight = 0
+
+    def _write(self, batch: List[StatEvent]) -> None:
+        if not self._migrated:
+            migrate(self.engine)
+            self._migrated = True
+        with self.engine.begin() as connection:
+            connection.execute(events.insert(), [event.row() for event in batch])
+
+    def _run(self) -> None:
+        delay = self.retry_seconds
+        while True:
+            batch = self._take_batch()
+            if not batch:
+                return  # stopping, nothing left
+            try:
+                self._write(batch)
+            except Exception as error:  # the database is down, locked or refusing: keep the events
+                self._give_back(batch)
+                if not self.failing:
+                    logger.warning(
+                        "statistics database unavailable (%s); %d event(s) wait in memory",
+                        type(error).__name__,
+                        self.pending,
+                    )
+                self.failing = True
+                with self._condition:
+                    if self._stopping:
+                        return
+                    self._condition.wait(delay)
+                delay = min(delay * 2, self.max_retry_seconds)
+                continue
+            with self._condition:
+                self._in_flight = 0
+                self.written += len(batch)
+                self._condition.notify_all()
+            if self.failing:
+                logger.info("statistics database back; writing the waiting events")
+            self.failing = False
+            delay = self.retry_seconds

@@ -15,7 +15,7 @@ test: $(DEPS)
 	$(PY) -m bot.cli check-locales
 	$(PY) -m bot.cli validate
 	$(PY) -m bot.cli train
-	$(PY) -m pytest -p no:cacheprovider
+	$(PY) -m pytest -p no:cacheprovider -rs
 
 train: $(DEPS)
 	$(PY) -m bot.cli train

@@ -32,11 +32,13 @@ def model_path() -> Path:
 
 @pytest.fixture(scope="session")
 def server_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    run_dir = tmp_path_factory.mktemp("run")
     return replace(
         Settings(),
         rasa_port=free_port(),
         action_port=free_port(),
-        run_dir=tmp_path_factory.mktemp("run"),
+        run_dir=run_dir,
+        database_url=f"sqlite:///{run_dir / 'statistics.sqlite3'}",
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -29,11 +30,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     model = ensure_model(settings)
     print("starting the action server and the Rasa server (about half a minute)...", flush=True)
     try:
-        with running_servers(settings, model):
+        telegram = bool(os.environ.get("TELEGRAM_BOT_TOKEN"))
+        with running_servers(settings, model, with_gateway=telegram):
             print(
                 f"\nThe assistant is running.\n  Rasa REST channel: {settings.rasa_url}/webhooks/rest/webhook"
             )
             print(f"  Action server:     {settings.action_url}\n  Logs:              {settings.run_dir}/")
+            if telegram:
+                mode = "webhook" if os.environ.get("TELEGRAM_WEBHOOK_URL") else "polling"
+                print(
+                    f"  Telegram gateway:  on ({mode}), health at http://{settings.host}:{settings.gateway_port}/health"
+                )
+            else:
+                print("  Telegram gateway:  off (set TELEGRAM_BOT_TOKEN to turn it on; see README)")
             if sys.stdin.isatty() and not args.no_chat:
                 chat(settings.rasa_url)
             else:
@@ -76,6 +85,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(f"macro-F1 below {MIN_MACRO_F1} for: {', '.join(failing)}", file=sys.stderr)
         return 1
     return 0
+
+
+def cmd_gateway(args: argparse.Namespace) -> int:
+    from bot.gateway.server import main
+
+    return main()
 
 
 def cmd_check_contacts(args: argparse.Namespace) -> int:
@@ -124,6 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.set_defaults(func=cmd_eval)
     sub.add_parser("check-locales", help="every response translated, not fuzzy").set_defaults(
         func=cmd_check_locales
+    )
+    sub.add_parser("gateway", help="the Telegram gateway (needs TELEGRAM_BOT_TOKEN)").set_defaults(
+        func=cmd_gateway
     )
     contacts = sub.add_parser("check-contacts", help="check data/contacts.yml (also done at start-up)")
     contacts.add_argument("file", nargs="?", help="another contacts file to check")

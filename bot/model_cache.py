@@ -18,7 +18,9 @@ from typing import Iterable, List, Optional
 from bot.settings import Settings, rasa_environment
 
 TRAINING_DATA = ("data/nlu", "data/rules.yml")
-MODEL_INPUTS = ("config.yml", "domain.yml", *TRAINING_DATA, "bot/nlu", "requirements.lock")
+MODEL_INPUTS = ("config.yml", "domain.yml", *TRAINING_DATA, "bot/nlu")
+# Of the locked packages, those whose version changes what the model learns or how it loads.
+MODEL_PACKAGES = ("rasa", "tensorflow", "scikit-learn", "numpy", "laonlp", "pythainlp")
 
 
 def _files(root: Path, inputs: Iterable[str]) -> List[Path]:
@@ -32,8 +34,14 @@ def _files(root: Path, inputs: Iterable[str]) -> List[Path]:
     return sorted(found)
 
 
+def _model_package_pins(root: Path) -> bytes:
+    lock = root / "requirements.lock"
+    lines = lock.read_text(encoding="utf-8").splitlines() if lock.exists() else []
+    return "\n".join(sorted(line for line in lines if line.split("==")[0].lower() in MODEL_PACKAGES)).encode()
+
+
 def fingerprint(root: Path, inputs: Iterable[str] = MODEL_INPUTS) -> str:
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(_model_package_pins(root))
     for path in _files(root, inputs):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(b"\0")

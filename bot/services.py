@@ -116,11 +116,26 @@ def start_rasa_server(settings: Settings, model: Path) -> Service:
     return _spawn("rasa", command, settings, f"{settings.rasa_url}/webhooks/rest/", env)
 
 
+def start_gateway(settings: Settings, env_overrides: Optional[dict] = None) -> Service:
+    """The Telegram gateway; reads TELEGRAM_* from the environment (see bot/gateway/server.py)."""
+    env = rasa_environment()
+    env.setdefault("RASA_URL", settings.rasa_url)
+    env.update(env_overrides or {})
+    port = env.setdefault("GATEWAY_PORT", str(settings.gateway_port))
+    host = env.setdefault("GATEWAY_HOST", settings.host)
+    command = [sys.executable, "-m", "bot.cli", "gateway"]
+    return _spawn("gateway", command, settings, f"http://{host}:{port}/health", env)
+
+
 @contextmanager
 def running_servers(
-    settings: Settings, model: Path, timeout: float = 180, with_actions: bool = True
+    settings: Settings,
+    model: Path,
+    timeout: float = 180,
+    with_actions: bool = True,
+    with_gateway: bool = False,
 ) -> Iterator[List[Service]]:
-    """Both servers, up and ready, for the duration of the block."""
+    """The servers, up and ready, for the duration of the block."""
     with ExitStack() as stack:
         services: List[Service] = []
         if with_actions:
@@ -130,6 +145,10 @@ def running_servers(
         rasa = start_rasa_server(settings, model)
         stack.callback(rasa.stop)
         services.append(rasa)
+        if with_gateway:
+            gateway = start_gateway(settings)
+            stack.callback(gateway.stop)
+            services.append(gateway)
         for service in services:
             service.wait_ready(timeout)
         yield services

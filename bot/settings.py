@@ -33,6 +33,7 @@ class Settings:
     host: str = field(default_factory=lambda: os.environ.get("HELPLINE_HOST", "127.0.0.1"))
     rasa_port: int = field(default_factory=lambda: int(os.environ.get("RASA_PORT", "5005")))
     action_port: int = field(default_factory=lambda: int(os.environ.get("ACTION_PORT", "5055")))
+    gateway_port: int = field(default_factory=lambda: int(os.environ.get("GATEWAY_PORT", "8080")))
     # Where the statistics go; None: the SQLite file in var/ (see bot.stats.store.database_url).
     database_url: Optional[str] = field(default_factory=lambda: os.environ.get("DATABASE_URL"))
 

@@ -1,0 +1,36 @@
+"""Who Rasa thinks it is talking to: a keyed hash of the chat id, never the id.
+
+The key comes from HELPLINE_SENDER_KEY or, on first run, is generated into
+var/sender.key (readable by the owner only). Without the key nobody can tell
+which chat a conversation came from; rotating it cuts every link.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+from bot.settings import PROJECT_ROOT
+
+KEY_FILE = PROJECT_ROOT / "var" / "sender.key"
+
+
+def load_or_create_key(path: Path = KEY_FILE) -> bytes:
+    configured = os.environ.get("HELPLINE_SENDER_KEY")
+    if configured:
+        return configured.encode()
+    if path.exists():
+        return path.read_bytes().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32).encode()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(key)
+    return key
+
+
+def sender_id(key: bytes, chat_id: int) -> str:
+    return "tg-" + hmac.new(key, str(chat_id).encode(), hashlib.sha256).hexdigest()[:32]

@@ -1,0 +1,65 @@
+"""Rasa's replies as Telegram messages: escaped text in pieces under the limit,
+buttons as an inline keyboard, contact payloads as contact cards."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+TELEGRAM_TEXT_LIMIT = 4096
+CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit for a button's data
+
+
+@dataclass
+class Outgoing:
+    text: Optional[str] = None  # already escaped for HTML
+    buttons: List[Dict[str, str]] = field(default_factory=list)
+    contact: Optional[Dict[str, str]] = None
+
+
+def split_text(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> List[str]:
+    """Pieces under the limit, cut at paragraph, then line, then word boundaries."""
+    pieces: List[str] = []
+    rest = text.strip()
+    while len(rest) > limit:
+        window = rest[:limit]
+        cut = max(window.rfind("\n\n"), 0) or max(window.rfind("\n"), 0) or max(window.rfind(" "), 0) or limit
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
+def usable_buttons(buttons: Any) -> List[Dict[str, str]]:
+    usable = []
+    for button in buttons or []:
+        title, payload = str(button.get("title") or ""), str(button.get("payload") or "")
+        if title and payload and len(payload.encode()) <= CALLBACK_DATA_LIMIT:
+            usable.append({"title": title, "payload": payload})
+    return usable
+
+
+def to_outgoing(replies: List[Dict[str, Any]]) -> List[Outgoing]:
+    messages: List[Outgoing] = []
+    for reply in replies:
+        text = reply.get("text")
+        if isinstance(text, str) and text.strip():
+            # escape first, then split: an entity like &amp; is never cut in half at a word boundary
+            pieces = split_text(html.escape(text, quote=False))
+            messages += [Outgoing(text=piece) for piece in pieces]
+            messages[-1].buttons = usable_buttons(reply.get("buttons"))
+        custom = reply.get("custom")
+        if isinstance(custom, dict) and isinstance(custom.get("contact"), dict):
+            contact = custom["contact"]
+            if contact.get("phone_number") and contact.get("first_name"):
+                messages.append(
+                    Outgoing(
+                        contact={
+                            "phone_number": str(contact["phone_number"]),
+                            "first_name": str(contact["first_name"])[:64],
+                        }
+                    )
+                )
+    return messages

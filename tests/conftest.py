@@ -24,10 +24,12 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def model_path() -> Path:
-    """The model `make run` uses; trained on first use if its inputs changed."""
+    """The model `make run` uses; trained on first use if its inputs changed.
+    HELPLINE_TEST_MODEL names another model file, for working on other parts while one trains."""
     from bot.model_cache import ensure_model
 
-    return ensure_model(Settings())
+    chosen = os.environ.get("HELPLINE_TEST_MODEL")
+    return Path(chosen) if chosen else ensure_model(Settings())
 
 
 @pytest.fixture(scope="session")

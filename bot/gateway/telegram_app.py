@@ -123,14 +123,15 @@ class Gateway:
             replies = await self.backend.send(sender_id(self.key, chat_id), text, metadata)
         except BackendError as error:
             logger.warning("the assistant did not answer (%s); sending the help numbers", error)
+            replies = []
+        messages = to_outgoing(replies)
+        if not messages:  # down, failing, or an action that crashed: she still gets the numbers
             language = self._language(state, update)
             await self._say(update, state, texts.with_numbers(texts.BACKEND_DOWN, language))
             return
         for reply in replies:
-            language = detect_language(reply.get("text") or "")
-            if language:
-                state.language = language
-        for message in to_outgoing(replies):
+            state.language = detect_language(reply.get("text") or "") or state.language
+        for message in messages:
             await self._send(update, state, message)
 
     def _admit(self, update: Update) -> Optional[ChatState]:
@@ -241,7 +242,7 @@ async def register_commands(application: Application) -> None:
 
 def add_handlers(application: Application, gateway: Gateway) -> None:
     private = filters.ChatType.PRIVATE
-    application.add_handler(MessageHandler(~private & ~filters.UpdateType.CALLBACK_QUERY, gateway.on_group))
+    application.add_handler(MessageHandler(~private, gateway.on_group))
     application.add_handler(
         CommandHandler(["start", "help", "language", "hotline", "erase"], gateway.on_command, filters=private)
     )

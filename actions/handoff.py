@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import reply_language_of
-from bot.contacts.directory import COUNTRIES, load_directory, select
+from bot.contacts.directory import COUNTRIES, best_for, load_directory
 from bot.contacts.handoff import NEED_BY_INTENT, contact_cards, contact_lines, country_name
 
 COUNTRY_SLOT = "country"
@@ -33,8 +33,7 @@ def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker, need: str) -> L
         return [SlotSet(PENDING_NEED_SLOT, need)]
 
     language = reply_language_of(tracker)
-    directory = load_directory()
-    contacts = select(directory, country, need) or select(directory, country, "help")
+    contacts = best_for(load_directory(), country, need)
     name = country_name(country, language)
     if contacts:
         lines = contact_lines(contacts, language)

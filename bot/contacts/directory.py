@@ -162,3 +162,13 @@ def select(
     """At most `limit` numbers for her country and need, the most useful first."""
     matching = [c for c in contacts if c.country == country and need in c.needs and c.status in STATUSES]
     return sorted(matching, key=lambda c: (c.rank, c.id))[:limit]
+
+
+def best_for(contacts: Sequence[Contact], country: str, need: str) -> List[Contact]:
+    """The numbers for her need; where none serves it, the general help lines, then the
+    emergency ones (for China the directory has only emergency numbers)."""
+    for wanted in dict.fromkeys((need, "help", "emergency")):
+        found = select(contacts, country, wanted)
+        if found:
+            return found
+    return []

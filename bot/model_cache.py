@@ -91,11 +91,23 @@ def train(settings: Settings, name: str, config: str = "config.yml") -> Path:
     return model
 
 
+def prune(directory: Path, keep: Path, newest: int) -> None:
+    """Old models are 80 MB each: keep `keep` and the `newest` others."""
+    others = sorted(
+        (p for p in directory.glob("*.tar.gz") if p.name != keep.name), key=lambda p: p.stat().st_mtime
+    )
+    for old in others[: max(len(others) - newest, 0)]:
+        old.unlink(missing_ok=True)
+
+
 def ensure_model(settings: Settings) -> Path:
     name = fingerprint(settings.project_root)
     model = cached_model(settings, name)
     if model is not None:
         print(f"model {model.name} is up to date", flush=True)
-        return model
-    print(f"training model {name} (its inputs changed)", flush=True)
-    return train(settings, name)
+    else:
+        print(f"training model {name} (its inputs changed)", flush=True)
+        model = train(settings, name)
+    prune(settings.models_dir, model, newest=0)
+    prune(settings.model_cache_dir, model, newest=2)
+    return model

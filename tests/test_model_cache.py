@@ -35,3 +35,16 @@ def test_fingerprint_follows_training_data_and_model_packages_only(tmp_path: Pat
     nlu = root / "data" / "nlu" / "en.yml"
     nlu.write_text(nlu.read_text() + "    - one more example\n")
     assert fingerprint(root) != original
+
+
+def test_prune_keeps_the_current_model_and_the_newest_others(tmp_path: Path) -> None:
+    import os
+
+    from bot.model_cache import prune
+
+    for age, name in enumerate(["a", "b", "c", "current"]):
+        path = tmp_path / f"{name}.tar.gz"
+        path.write_bytes(b"x")
+        os.utime(path, (1000 + age, 1000 + age))
+    prune(tmp_path, tmp_path / "current.tar.gz", newest=1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.tar.gz", "current.tar.gz"]

@@ -1,0 +1,108 @@
+"""The project's own NLU components beyond the tokenizer: MiniLM, the blends, the letterless fallback."""
+
+import numpy as np
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.blended_classifier import blend
+from bot.nlu.embedding_classifier import EmbeddingIntentClassifier
+from bot.nlu.letterless_fallback import LetterlessFallback
+from bot.nlu.minilm import load_model
+from bot.nlu.sentence_embedder import EnglishSentenceEmbedder
+from bot.nlu.tokenizer import LaoThaiTokenizer
+
+
+def test_blend_is_a_weighted_mean_of_two_rankings() -> None:
+    first = [{"name": "a", "confidence": 0.8}, {"name": "b", "confidence": 0.2}]
+    second = [{"name": "b", "confidence": 0.9}, {"name": "c", "confidence": 0.1}]
+    ranking = blend(first, second, 0.5)
+    assert [r["name"] for r in ranking] == ["b", "a", "c"]
+    assert ranking[0]["confidence"] == pytest.approx(0.55)
+
+
+def test_minilm_wordpiece_and_meaning() -> None:
+    model = load_model()
+    assert model.tokenizer.encode("I'm in Bangkok, héllo!!") == [
+        101,
+        1045,
+        1005,
+        1049,
+        1999,
+        12627,
+        1010,
+        7592,
+        999,
+        999,
+        102,
+    ]
+    a, b, c = (
+        model.embed(t)
+        for t in ("how do i delete this chat", "can i erase our conversation", "what is the weather")
+    )
+    assert np.linalg.norm(a) == pytest.approx(1.0, abs=1e-5)
+    assert float(a @ b) > 0.4 > float(a @ c) + 0.3
+
+
+def component(cls, tmp_path, **config):
+    return cls.create(
+        {**cls.get_default_config(), **config},
+        LocalModelStorage(tmp_path),
+        Resource(cls.__name__),
+        ExecutionContext(GraphSchema({}), cls.__name__),
+    )
+
+
+def featurized(texts, tmp_path, intents=None):
+    tokenizer = LaoThaiTokenizer(LaoThaiTokenizer.get_default_config())
+    embedder = component(EnglishSentenceEmbedder, tmp_path, alias="minilm")
+    messages = [
+        Message(data={"text": t, **({"intent": i} if intents else {})})
+        for t, i in zip(texts, intents or texts, strict=False)
+    ]
+    tokenizer.process(messages)
+    embedder.process(messages)
+    return messages
+
+
+def test_embedder_gives_english_a_vector_and_lao_zeros(tmp_path) -> None:
+    english, lao = featurized(["where can i call for help", "ໂທຫາໃຜໄດ້"], tmp_path)
+    assert np.abs(english.get_dense_features("text", ["minilm"])[1].features).sum() > 0
+    assert np.abs(lao.get_dense_features("text", ["minilm"])[1].features).sum() == 0
+    assert lao.get_dense_features("text", ["minilm"])[0].features.shape == (len(lao.get("text_tokens")), 384)
+
+
+def test_embedding_classifier_learns_english_and_leaves_lao_alone(tmp_path) -> None:
+    texts = [
+        "hello",
+        "hi there",
+        "good morning",
+        "help me i am locked in",
+        "they lock me in a room",
+        "i cannot get out",
+    ]
+    intents = ["greet", "greet", "greet", "need_help_now", "need_help_now", "need_help_now"]
+    classifier = component(EmbeddingIntentClassifier, tmp_path / "clf", featurizer="minilm")
+    (tmp_path / "clf").mkdir()
+    classifier.train(TrainingData(featurized(texts, tmp_path, intents)))
+    english, lao = featurized(["please someone get me out of here", "ສະບາຍດີ"], tmp_path)
+    untouched = [{"name": "greet", "confidence": 0.5}, {"name": "need_help_now", "confidence": 0.5}]
+    for message in (english, lao):
+        message.set("intent_ranking", untouched)
+    classifier.process([english, lao])
+    assert english.get("intent")["name"] == "need_help_now"
+    assert lao.get("intent_ranking") == untouched
+
+
+@pytest.mark.parametrize(
+    ("text", "fallback"), [("😭😭", True), ("??", True), ("1362", True), ("help", False)]
+)
+def test_messages_without_letters_fall_back(text: str, fallback: bool) -> None:
+    message = Message(data={"text": text})
+    message.set("intent", {"name": "thanks", "confidence": 0.9})
+    message.set("intent_ranking", [{"name": "thanks", "confidence": 0.9}])
+    LetterlessFallback().process([message])
+    assert (message.get("intent")["name"] == "nlu_fallback") is fallback

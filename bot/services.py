@@ -152,7 +152,3 @@ def running_servers(
         for service in services:
             service.wait_ready(timeout)
         yield services
-
-
-def find_service(services: List[Service], name: str) -> Optional[Service]:
-    return next((s for s in services if s.name == name), None)

@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, Dict, List
 
 import pytest
 
 from bot.nlu.scripts import detect_language
-from bot.rest_client import send_message
 from bot.settings import Settings
+from tests.conversation import talk, text_of
 
 pytestmark = pytest.mark.servers
 
 HELP_NUMBERS = ("1191", "1362", "191", "1300")
-
-
-def talk(settings: Settings, sender: str, text: str) -> List[Dict[str, Any]]:
-    replies = send_message(settings.rasa_url, sender, text)
-    assert replies, f"no reply to {text!r}"
-    return replies
-
-
-def all_text(replies: List[Dict[str, Any]]) -> str:
-    return "\n".join(r.get("text") or "" for r in replies)
 
 
 @pytest.mark.parametrize(
@@ -59,9 +48,9 @@ def test_reply_is_in_her_script_with_the_content(
     servers: Settings, language: str, message: str, expected: str | None
 ) -> None:
     replies = talk(servers, uuid.uuid4().hex, message)
-    assert detect_language(all_text(replies)) == language
+    assert detect_language(text_of(replies)) == language
     if expected:
-        assert expected in all_text(replies)
+        assert expected in text_of(replies)
     else:  # a greeting offers the topics as buttons, titled in her language
         buttons = [b for r in replies for b in r.get("buttons") or []]
         assert buttons and detect_language(buttons[0]["title"]) == language
@@ -69,25 +58,25 @@ def test_reply_is_in_her_script_with_the_content(
 
 def test_reply_follows_her_latest_message(servers: Settings) -> None:
     sender = uuid.uuid4().hex
-    assert detect_language(all_text(talk(servers, sender, "hello"))) == "en"
-    assert detect_language(all_text(talk(servers, sender, "ສະບາຍດີ"))) == "lo"
+    assert detect_language(text_of(talk(servers, sender, "hello"))) == "en"
+    assert detect_language(text_of(talk(servers, sender, "ສະບາຍດີ"))) == "lo"
 
 
 def test_a_chosen_language_sticks(servers: Settings) -> None:
     sender = uuid.uuid4().hex
     talk(servers, sender, "ສະບາຍດີ")
     confirmation = talk(servers, sender, '/set_language{"language": "th"}')
-    assert detect_language(all_text(confirmation)) == "th"
+    assert detect_language(text_of(confirmation)) == "th"
     later = talk(servers, sender, "ສັນຍານເຕືອນໄພມີຫຍັງແດ່")
-    assert detect_language(all_text(later)) == "th"
+    assert detect_language(text_of(later)) == "th"
 
 
 def test_a_button_payload_gets_its_answer(servers: Settings) -> None:
     replies = talk(servers, uuid.uuid4().hex, "/ask_hotline")
-    assert "1362" in all_text(replies) and "1300" in all_text(replies)
+    assert "1362" in text_of(replies) and "1300" in text_of(replies)
 
 
 @pytest.mark.parametrize("message", ["qwzx plorb vrrk", "😶‍🌫️😶‍🌫️", "??", "x" * 5000])
 def test_what_it_cannot_understand_still_offers_help(servers: Settings, message: str) -> None:
-    text = all_text(talk(servers, uuid.uuid4().hex, message))
+    text = text_of(talk(servers, uuid.uuid4().hex, message))
     assert "1362" in text and "1300" in text

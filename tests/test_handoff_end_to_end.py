@@ -7,26 +7,16 @@ import sqlite3
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import List
 
 import pytest
 
 from bot.contacts.directory import load_directory, select
 from bot.nlu.scripts import detect_language
-from bot.rest_client import send_message
 from bot.settings import PROJECT_ROOT, Settings
+from tests.conversation import talk, text_of
 
 pytestmark = pytest.mark.servers
-
-
-def talk(settings: Settings, sender: str, text: str, **metadata: Any) -> List[Dict[str, Any]]:
-    replies = send_message(settings.rasa_url, sender, text, metadata or None)
-    assert replies, f"no reply to {text!r}"
-    return replies
-
-
-def text_of(replies: List[Dict[str, Any]]) -> str:
-    return "\n".join(r.get("text") or "" for r in replies)
 
 
 def db_path(settings: Settings) -> Path:

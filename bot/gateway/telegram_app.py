@@ -13,7 +13,7 @@ import logging
 from typing import Any, Awaitable, Callable, Dict, List, Optional, TypeVar
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
@@ -264,10 +264,3 @@ def build_application(token: str, gateway: Gateway, base_url: Optional[str] = No
 
 async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     logger.warning("an update could not be handled (%s)", type(context.error).__name__)
-
-
-def is_private(update: Update) -> bool:
-    return update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
-
-
-__all__: List[str] = ["Gateway", "build_application", "register_commands", "with_retry_after"]

@@ -22,6 +22,7 @@ case "${1:-}" in
       mkdir -p "$DIR" && { [ "$(id -u)" != 0 ] || chown postgres "$DIR"; }
       as_postgres "$bin/initdb" -D "$DIR/data" -A trust -U helpline >/dev/null
     fi
+    if as_postgres "$bin/pg_ctl" -D "$DIR/data" status >/dev/null 2>&1; then exit 0; fi  # already up
     as_postgres "$bin/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w \
       -o "-p $PORT -k $DIR -c listen_addresses=127.0.0.1" start >/dev/null ;;
   stop)

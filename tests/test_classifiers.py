@@ -10,10 +10,10 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.blended_classifier import blend
 from bot.nlu.embedding_classifier import EmbeddingIntentClassifier
-from bot.nlu.letterless_fallback import LetterlessFallback
 from bot.nlu.minilm import load_model
 from bot.nlu.sentence_embedder import EnglishSentenceEmbedder
 from bot.nlu.tokenizer import LaoThaiTokenizer
+from bot.nlu.unfamiliar_text_fallback import UnfamiliarTextFallback
 
 
 def test_blend_is_a_weighted_mean_of_two_rankings() -> None:
@@ -98,11 +98,19 @@ def test_embedding_classifier_learns_english_and_leaves_lao_alone(tmp_path) -> N
 
 
 @pytest.mark.parametrize(
-    ("text", "fallback"), [("😭😭", True), ("??", True), ("1362", True), ("help", False)]
-)
-def test_messages_without_letters_fall_back(text: str, fallback: bool) -> None:
+    ("text", "fallback"),
+    [("😭😭", True), ("??", True), ("1362", True), ("qwzx plorb vrrk", True), ("x" * 5000, True),
+     ("help", False), ("helo i need hlep", False), ("greetings", False)],
+)  # fmt: skip
+def test_unfamiliar_messages_fall_back(text: str, fallback: bool, tmp_path) -> None:
+    tokenizer = LaoThaiTokenizer(LaoThaiTokenizer.get_default_config())
+    known = [Message(data={"text": t, "intent": "x"}) for t in ("i need help", "help me")]
+    tokenizer.process(known)
+    component = UnfamiliarTextFallback.create({}, LocalModelStorage(tmp_path), Resource("u"), None)
+    component.train(TrainingData(known))
     message = Message(data={"text": text})
+    tokenizer.process([message])
     message.set("intent", {"name": "thanks", "confidence": 0.9})
     message.set("intent_ranking", [{"name": "thanks", "confidence": 0.9}])
-    LetterlessFallback().process([message])
+    component.process([message])
     assert (message.get("intent")["name"] == "nlu_fallback") is fallback

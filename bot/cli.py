@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -26,6 +27,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     if cmd_check_contacts(argparse.Namespace(file=None)) != 0:
         return 1
+    # `kill` or a closed terminal must stop the servers too, not leave them running without us.
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda *_: sys.exit(0))
     settings = Settings()
     model = ensure_model(settings)
     print("starting the action server and the Rasa server (about half a minute)...", flush=True)

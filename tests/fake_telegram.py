@@ -210,3 +210,50 @@ def button_update(fake: FakeTelegram, chat_id: int, message_id: int, payload: st
             },
         }
     }
+
+
+class SwitchableRasa:
+    """A proxy in front of the real Rasa server that the test can make refuse (503), hang, or pass."""
+
+    def __init__(self, rasa_url: str) -> None:
+        self.rasa_url = rasa_url
+        self.mode = "up"  # "up", "error" or "slow"
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self.port = 0
+        threading.Thread(target=self._serve, daemon=True).start()
+        self._ready.wait(10)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _serve(self) -> None:
+        import aiohttp
+
+        asyncio.set_event_loop(self._loop)
+
+        async def forward(request: web.Request) -> web.Response:
+            if self.mode == "error":
+                return web.Response(status=503, text="unavailable")
+            if self.mode == "slow":
+                await asyncio.sleep(30)
+            async with aiohttp.ClientSession() as session:
+                async with session.post(
+                    self.rasa_url + request.path,
+                    data=await request.read(),
+                    headers={"Content-Type": "application/json"},
+                ) as response:
+                    return web.Response(
+                        status=response.status, body=await response.read(), content_type="application/json"
+                    )
+
+        app = web.Application()
+        app.router.add_post("/{path:.*}", forward)
+        runner = web.AppRunner(app, access_log=None)
+        self._loop.run_until_complete(runner.setup())
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        self._loop.run_until_complete(site.start())
+        self.port = site._server.sockets[0].getsockname()[1]
+        self._ready.set()
+        self._loop.run_forever()

@@ -8,8 +8,9 @@ import socket
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import replace
-from typing import Iterator
+from typing import Iterator, Tuple
 
 import pytest
 
@@ -47,6 +48,18 @@ def run_gateway(settings: Settings, fake: FakeTelegram, **extra: str) -> Service
     service = start_gateway(settings, gateway_env(fake, **extra))
     service.wait_ready(60)
     return service
+
+
+@contextmanager
+def own_gateway(settings: Settings, tmp_path, **extra: str) -> Iterator[Tuple[FakeTelegram, Service]]:
+    """A second gateway with its own Bot API server: two gateways polling one server would share updates."""
+    own = FakeTelegram().start()
+    service = run_gateway(replace(settings, run_dir=tmp_path), own, **extra)
+    try:
+        yield own, service
+    finally:
+        service.stop()
+        own.stop()
 
 
 @pytest.fixture(scope="module")
@@ -173,15 +186,11 @@ def test_flood_control_answers_once_and_drops_the_rest(gateway: Service, fake: F
     assert 6 <= len(helps) <= 8 and len(waits) == 1
 
 
-def test_when_rasa_is_down_she_still_gets_the_numbers(
-    servers: Settings, fake: FakeTelegram, tmp_path
-) -> None:
+def test_when_rasa_is_down_she_still_gets_the_numbers(servers: Settings, tmp_path) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         dead = sock.getsockname()[1]  # nothing listens here once the socket closes
-    settings = replace(servers, run_dir=tmp_path)
-    service = run_gateway(settings, fake, RASA_URL=f"http://127.0.0.1:{dead}")
-    try:
+    with own_gateway(servers, tmp_path, RASA_URL=f"http://127.0.0.1:{dead}") as (fake, service):
         chat = next(chat_ids)
         started = time.monotonic()
         fake.push(text_update(fake, chat, "ຊ່ວຍແດ່"))
@@ -189,16 +198,13 @@ def test_when_rasa_is_down_she_still_gets_the_numbers(
         assert time.monotonic() - started < 10
         assert "1191" in text and "1362" in text and detect_language(text) == "lo"
         assert service.process.poll() is None  # still running
-    finally:
-        service.stop()
 
 
 def test_a_failing_or_slow_back_end_gets_the_numbers_and_the_gateway_recovers(
-    servers: Settings, fake: FakeTelegram, tmp_path
+    servers: Settings, tmp_path
 ) -> None:
     rasa = SwitchableRasa(servers.rasa_url)
-    service = run_gateway(replace(servers, run_dir=tmp_path), fake, RASA_URL=rasa.url)
-    try:
+    with own_gateway(servers, tmp_path, RASA_URL=rasa.url) as (fake, _):
         for mode in ("error", "slow"):
             rasa.mode = mode
             chat = next(chat_ids)
@@ -212,21 +218,18 @@ def test_a_failing_or_slow_back_end_gets_the_numbers_and_the_gateway_recovers(
         fake.push(text_update(fake, chat, "hello"))
         call = fake.wait_for("sendMessage", chat)[0]
         assert call.params["reply_markup"]["inline_keyboard"]  # a real answer again, with the topic buttons
-    finally:
-        service.stop()
 
 
-def test_webhook_checks_the_secret(servers: Settings, fake: FakeTelegram, tmp_path) -> None:
-    settings = replace(servers, run_dir=tmp_path)
+def test_webhook_checks_the_secret(servers: Settings, tmp_path) -> None:
     env = {
         "TELEGRAM_WEBHOOK_URL": "https://helpline.example.org/telegram",
         "TELEGRAM_WEBHOOK_SECRET": "s3cret",
     }
-    service = run_gateway(settings, fake, **env)
-    port = service.health_url.split(":")[2].split("/")[0]
-    try:
+    with own_gateway(servers, tmp_path, **env) as (fake, service):
         registered = fake.wait_for("setWebhook", where=lambda c: c.params.get("secret_token") == "s3cret")
         assert registered[0].params["url"] == env["TELEGRAM_WEBHOOK_URL"]
+        assert not fake.calls_to("getUpdates")  # no polling in webhook mode
+        port = service.health_url.split(":")[2].split("/")[0]
         chat = next(chat_ids)
         update = {"update_id": 990_001, **text_update(fake, chat, "hello")}
 
@@ -247,8 +250,6 @@ def test_webhook_checks_the_secret(servers: Settings, fake: FakeTelegram, tmp_pa
         assert not fake.calls_to("sendMessage", chat)
         assert post("s3cret") == 200
         assert detect_language(texts_to(fake, chat)[0]) == "en"
-    finally:
-        service.stop()
 
 
 def test_no_token_chat_id_hash_or_text_in_any_log_or_database(

@@ -3,9 +3,10 @@ buttons as an inline keyboard, contact payloads as contact cards."""
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
+
+from bot.gateway.texts import escape
 
 TELEGRAM_TEXT_LIMIT = 4096
 CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit for a button's data
@@ -47,7 +48,7 @@ def to_outgoing(replies: List[Dict[str, Any]]) -> List[Outgoing]:
         text = reply.get("text")
         if isinstance(text, str) and text.strip():
             # escape first, then split: an entity like &amp; is never cut in half at a word boundary
-            pieces = split_text(html.escape(text, quote=False))
+            pieces = split_text(escape(text))
             messages += [Outgoing(text=piece) for piece in pieces]
             messages[-1].buttons = usable_buttons(reply.get("buttons"))
         custom = reply.get("custom")

@@ -93,12 +93,7 @@ class Gateway:
                 lambda: bot.send_contact(chat_id, contact["phone_number"], contact["first_name"])
             )
         else:
-            markup = None
-            if message.buttons:
-                rows = [
-                    [InlineKeyboardButton(b["title"], callback_data=b["payload"])] for b in message.buttons
-                ]
-                markup = InlineKeyboardMarkup(rows)
+            markup = keyboard(message.buttons)
             sent = await with_retry_after(
                 lambda: bot.send_message(chat_id, message.text, parse_mode=HTML, reply_markup=markup)
             )

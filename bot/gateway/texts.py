@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from bot.i18n.catalogs import translate
 from bot.i18n.markers import N_
 
@@ -41,6 +43,4 @@ def with_numbers(text: str, language: str) -> str:
 
 def escape(text: str) -> str:
     """Text for Telegram's HTML parse mode."""
-    import html
-
     return html.escape(text, quote=False)

@@ -96,6 +96,17 @@ def test_she_can_stop_the_job_check(servers: Settings) -> None:
     assert "1362" in text_of(followup)
 
 
+def test_a_question_in_the_middle_of_the_job_check_is_answered_and_the_check_goes_on(
+    servers: Settings,
+) -> None:
+    sender = uuid.uuid4().hex
+    talk(servers, sender, "/check_job_offer")
+    talk(servers, sender, "/affirm")
+    replies = talk(servers, sender, "/ask_warning_signs")
+    assert "1362" in text_of(replies)  # the warning signs...
+    assert replies[-1]["buttons"][-1]["payload"] == "/stop"  # ...then the next question of the check
+
+
 def test_statistics_keep_coarse_rows_and_demo_flags(servers: Settings) -> None:
     sender = uuid.uuid4().hex
     talk(servers, sender, "/ask_hotline", channel="web", demo=True)

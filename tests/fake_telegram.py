@@ -34,40 +34,55 @@ def _decode(value: str) -> Any:
         return value
 
 
-class FakeTelegram:
+class LoopbackServer:
+    """An aiohttp app on a free loopback port, served from a thread with its own event loop."""
+
     def __init__(self) -> None:
-        self.calls: List[Call] = []
-        self.updates: List[Dict[str, Any]] = []
-        self.too_many: Dict[str, int] = {}  # method -> retry_after for its next call
-        self._ids = itertools.count(10_000)
-        self._update_ids = itertools.count(1)
-        self._lock = threading.Lock()
+        self.port = 0
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self.port = 0
 
-    # --- the server --------------------------------------------------------------------------------
-    def start(self) -> FakeTelegram:
-        self._thread.start()
+    def app(self) -> web.Application:
+        raise NotImplementedError
+
+    def start(self) -> Any:
+        threading.Thread(target=self._serve, daemon=True).start()
         self._ready.wait(10)
         return self
 
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/bot"
-
     def _serve(self) -> None:
         asyncio.set_event_loop(self._loop)
-        app = web.Application()
-        app.router.add_post("/bot{token}/{method}", self._handle)
-        runner = web.AppRunner(app, access_log=None)
+        runner = web.AppRunner(self.app(), access_log=None)
         self._loop.run_until_complete(runner.setup())
         site = web.TCPSite(runner, "127.0.0.1", 0)
         self._loop.run_until_complete(site.start())
         self.port = site._server.sockets[0].getsockname()[1]
         self._ready.set()
         self._loop.run_forever()
+
+    def stop(self) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+
+
+class FakeTelegram(LoopbackServer):
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: List[Call] = []
+        self.updates: List[Dict[str, Any]] = []
+        self.too_many: Dict[str, int] = {}  # method -> retry_after for its next call
+        self._ids = itertools.count(10_000)
+        self._update_ids = itertools.count(1)
+        self._lock = threading.Lock()
+
+    # --- the server --------------------------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/bot{token}/{method}", self._handle)
+        return app
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
@@ -119,9 +134,6 @@ class FakeTelegram:
             contact = {"phone_number": str(params["phone_number"]), "first_name": params["first_name"]}
             return self._message(params["chat_id"], contact=contact)
         return True  # setWebhook, deleteWebhook, setMyCommands, sendChatAction, deleteMessages, ...
-
-    def stop(self) -> None:
-        self._loop.call_soon_threadsafe(self._loop.stop)
 
     # --- what the test does ------------------------------------------------------------------------
     def push(self, update: Dict[str, Any]) -> Dict[str, Any]:
@@ -212,26 +224,20 @@ def button_update(fake: FakeTelegram, chat_id: int, message_id: int, payload: st
     }
 
 
-class SwitchableRasa:
+class SwitchableRasa(LoopbackServer):
     """A proxy in front of the real Rasa server that the test can make refuse (503), hang, or pass."""
 
     def __init__(self, rasa_url: str) -> None:
+        super().__init__()
         self.rasa_url = rasa_url
         self.mode = "up"  # "up", "error" or "slow"
-        self._loop = asyncio.new_event_loop()
-        self._ready = threading.Event()
-        self.port = 0
-        threading.Thread(target=self._serve, daemon=True).start()
-        self._ready.wait(10)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def _serve(self) -> None:
+    def app(self) -> web.Application:
         import aiohttp
-
-        asyncio.set_event_loop(self._loop)
 
         async def forward(request: web.Request) -> web.Response:
             if self.mode == "error":
@@ -250,10 +256,4 @@ class SwitchableRasa:
 
         app = web.Application()
         app.router.add_post("/{path:.*}", forward)
-        runner = web.AppRunner(app, access_log=None)
-        self._loop.run_until_complete(runner.setup())
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        self._loop.run_until_complete(site.start())
-        self.port = site._server.sockets[0].getsockname()[1]
-        self._ready.set()
-        self._loop.run_forever()
+        return app

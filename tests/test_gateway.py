@@ -203,7 +203,7 @@ def test_when_rasa_is_down_she_still_gets_the_numbers(servers: Settings, tmp_pat
 def test_a_failing_or_slow_back_end_gets_the_numbers_and_the_gateway_recovers(
     servers: Settings, tmp_path
 ) -> None:
-    rasa = SwitchableRasa(servers.rasa_url)
+    rasa = SwitchableRasa(servers.rasa_url).start()
     with own_gateway(servers, tmp_path, RASA_URL=rasa.url) as (fake, _):
         for mode in ("error", "slow"):
             rasa.mode = mode

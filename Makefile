@@ -11,6 +11,7 @@ run: $(DEPS)
 	$(PY) -m bot.cli run
 
 test: $(DEPS)
+	bash scripts/system-packages.sh
 	$(VENV)/bin/ruff check .
 	$(PY) -m bot.cli check-locales
 	$(PY) -m bot.cli validate

@@ -121,6 +121,45 @@ def cmd_stats_purge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stats_upgrade(args: argparse.Namespace) -> int:
+    from bot.reports.source import database_location, describe
+    from bot.stats.store import create_engine, current_revision, migrate, newest_revision
+
+    location = database_location(args.database)
+    url = location if "://" in location else f"sqlite:///{Path(location).expanduser()}"
+    engine = create_engine(url)
+    before = current_revision(engine)
+    migrate(engine)
+    print(f"{describe(location)}: schema {before or 'none'} -> {newest_revision()}")
+    return 0
+
+
+def cmd_stats_sample(args: argparse.Namespace) -> int:
+    from bot.reports.source import database_location
+    from bot.stats.sample import sample_events, write_sample
+    from bot.stats.store import create_engine, migrate
+
+    target = Path(args.database).expanduser().resolve()
+    live = database_location(None)
+    if "://" not in live and Path(live).expanduser().resolve() == target:
+        print(f"error: {target} holds the assistant's real statistics; choose another file", file=sys.stderr)
+        return 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(f"sqlite:///{target}")
+    migrate(engine)
+    written = write_sample(engine, sample_events(days=args.days, per_day=args.per_day, seed=args.seed))
+    engine.dispose()
+    print(f"{target}: {written} made-up events over {args.days} days, marked as sample data.")
+    print(f"See the report with:\n  helpline report --database {target} --html sample-report.html")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from bot.reports.command import run
+
+    return run(args)
+
+
 def cmd_check_locales(args: argparse.Namespace) -> int:
     from bot.i18n.catalogs import main
 
@@ -156,6 +195,20 @@ def build_parser() -> argparse.ArgumentParser:
     purge = stats.add_parser("purge", help="delete events older than an age")
     purge.add_argument("--older-than-days", type=int, default=730, help="default: 730 (two years)")
     purge.set_defaults(func=cmd_stats_purge)
+    upgrade = stats.add_parser("upgrade", help="bring a statistics database to this version's schema")
+    upgrade.add_argument("--database", help="file or URL (default: the assistant's)")
+    upgrade.set_defaults(func=cmd_stats_upgrade)
+    sample = stats.add_parser("sample", help="make up realistic sample statistics to try reports on")
+    sample.add_argument("--database", default=str(PROJECT_ROOT / "var" / "sample-statistics.sqlite3"))
+    sample.add_argument("--days", type=int, default=182, help="default: 182 (two quarters)")
+    sample.add_argument("--per-day", type=float, default=25.0, help="conversations a day (default: 25)")
+    sample.add_argument("--seed", type=int, default=7)
+    sample.set_defaults(func=cmd_stats_sample)
+    from bot.reports.command import add_arguments
+
+    report = sub.add_parser("report", help="the anonymous demand report (terminal, HTML, CSV)")
+    add_arguments(report)
+    report.set_defaults(func=cmd_report)
     return parser
 
 

@@ -11,6 +11,7 @@ from typing import Iterator
 import pytest
 
 from bot.settings import Settings
+from tests.browser import browser  # noqa: F401 - the fixture, for every test module
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 TEST_OUTPUT = Path(__file__).resolve().parents[1] / "test-output"

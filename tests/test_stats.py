@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from bot.stats.events import EventMapper
 from bot.stats.schema import StatEvent, events
-from bot.stats.store import StatsStore, create_engine, migrate, purge
+from bot.stats.store import StatsStore, create_engine, current_revision, migrate, newest_revision, purge
 from tests.databases import make_database
 
 DAY = dt.date(2026, 11, 2)
@@ -63,6 +63,7 @@ def test_events_are_written_with_coarse_columns_only(database) -> None:
         "channel",
         "outcome",
         "demo",
+        "sample",
     }
 
 
@@ -73,7 +74,27 @@ def test_schema_comes_from_the_migrations(database) -> None:
     with engine.connect() as connection:
         version = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
     engine.dispose()
-    assert version == "0001"
+    assert version == newest_revision()
+
+
+def test_an_older_schema_is_upgraded_with_its_events(database) -> None:
+    """0001 had no sample column: the events already written stay, marked as real."""
+    engine = create_engine(database.url)
+    migrate(engine, "0001")
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO events (day, kind, channel, demo) "
+                "VALUES (:day, 'conversation', 'telegram', :demo)"
+            ),
+            {"day": DAY, "demo": False},
+        )
+    assert current_revision(engine) == "0001"
+    migrate(engine)
+    with engine.connect() as connection:
+        sample = connection.execute(sa.text("SELECT sample FROM events")).scalar_one()
+    engine.dispose()
+    assert not sample
 
 
 def test_events_wait_while_the_database_is_down_and_arrive_after(database, caplog) -> None:

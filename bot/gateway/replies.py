@@ -26,6 +26,9 @@ def split_text(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> List[str]:
     while len(rest) > limit:
         window = rest[:limit]
         cut = max(window.rfind("\n\n"), 0) or max(window.rfind("\n"), 0) or max(window.rfind(" "), 0) or limit
+        entity = window.rfind("&", max(cut - 9, 0), cut)
+        if cut == limit and entity > 0 and ";" not in window[entity:cut]:
+            cut = entity  # never between the halves of an escaped character such as &lt;
         pieces.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
     if rest:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import re
 from typing import Any, Awaitable, Callable, Dict, List, Optional, TypeVar
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -157,12 +158,14 @@ class Gateway:
         state = self._admit(update)
         if state is None:
             return await self._flooded(update)
-        command = (update.effective_message.text or "").split()[0].lstrip("/").split("@")[0]
+        # Telegram routes /Start, /HELP and /start. here too: read the name the way it matched it.
+        words = (update.effective_message.text or "/start").split()
+        command = re.match(r"/?([A-Za-z0-9_]*)", words[0] if words else "").group(1).lower()
         if command == "help":
             return await self._say(update, state, texts.say(texts.HELP, self._language(state, update)))
         if command == "erase":
             return await self._erase(update, state)
-        payload = {"start": "/greet", "language": "/set_language", "hotline": "/ask_hotline"}[command]
+        payload = {"language": "/set_language", "hotline": "/ask_hotline"}.get(command, "/greet")
         await self._converse(update, state, payload)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

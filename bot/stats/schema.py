@@ -23,6 +23,8 @@ events = sa.Table(
     sa.Column("channel", sa.String(16), nullable=False),
     sa.Column("outcome", sa.String(8)),
     sa.Column("demo", sa.Boolean, nullable=False, default=False),
+    # Made up by `helpline stats sample`, so that a report of it says so (migration 0002).
+    sa.Column("sample", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
 )
 
 KINDS = ("conversation", "topic", "handoff", "job_check", "fallback")
@@ -36,6 +38,7 @@ class StatEvent:
     kind: str
     channel: str
     demo: bool = False
+    sample: bool = False
     language: Optional[str] = None
     topic: Optional[str] = None
     country: Optional[str] = None

@@ -20,6 +20,8 @@ from typing import Deque, List, Optional
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 from bot.settings import PROJECT_ROOT
 from bot.stats.schema import StatEvent, events
@@ -46,13 +48,32 @@ def create_engine(url: str) -> sa.engine.Engine:
     return sa.create_engine(url, future=True, pool_pre_ping=True, connect_args={"connect_timeout": 3})
 
 
-def migrate(engine: sa.engine.Engine) -> None:
-    """Bring the schema to the newest version (Alembic)."""
+def _alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def newest_revision() -> str:
+    return str(ScriptDirectory.from_config(_alembic_config()).get_current_head())
+
+
+def known_revisions() -> List[str]:
+    return [script.revision for script in ScriptDirectory.from_config(_alembic_config()).walk_revisions()]
+
+
+def current_revision(engine: sa.engine.Engine) -> Optional[str]:
+    """The schema version of a database; None when it has no statistics tables at all."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def migrate(engine: sa.engine.Engine, revision: str = "head") -> None:
+    """Bring the schema to the newest version (Alembic), or to an older one for tests."""
+    config = _alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)
 
 
 def purge(engine: sa.engine.Engine, older_than_days: int, today: Optional[dt.date] = None) -> int:

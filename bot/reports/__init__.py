@@ -1,0 +1,1 @@
+"""NGO reports on the anonymous statistics: `helpline report` (terminal, HTML, CSV)."""

@@ -35,16 +35,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     print("starting the action server and the Rasa server (about half a minute)...", flush=True)
     try:
         telegram = bool(os.environ.get("TELEGRAM_BOT_TOKEN"))
-        with running_servers(settings, model, with_gateway=telegram):
+        with running_servers(settings, model, with_gateway=True):
             print(
                 f"\nThe assistant is running.\n  Rasa REST channel: {settings.rasa_url}/webhooks/rest/webhook"
             )
             print(f"  Action server:     {settings.action_url}\n  Logs:              {settings.run_dir}/")
+            print("  Demo chat page:    " + "\n                     ".join(demo_addresses(settings)))
+            print(f"  Poster to print:   http://localhost:{settings.gateway_port}/poster")
             if telegram:
                 mode = "webhook" if os.environ.get("TELEGRAM_WEBHOOK_URL") else "polling"
-                print(
-                    f"  Telegram gateway:  on ({mode}), health at http://{settings.host}:{settings.gateway_port}/health"
-                )
+                print(f"  Telegram gateway:  on ({mode})")
             else:
                 print("  Telegram gateway:  off (set TELEGRAM_BOT_TOKEN to turn it on; see README)")
             if sys.stdin.isatty() and not args.no_chat:
@@ -60,6 +60,28 @@ def cmd_run(args: argparse.Namespace) -> int:
         pass
     print("stopped.")
     return 0
+
+
+def demo_addresses(settings: Settings) -> List[str]:
+    """Where phones on the same network (a hotspot, the meeting's Wi-Fi) open the demo page."""
+    import socket
+
+    port = settings.gateway_port
+    if settings.web_host not in ("0.0.0.0", "::", ""):
+        return [f"http://{settings.web_host}:{port}/"]
+    found = set()
+    try:
+        found.update(info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET))
+    except OSError:
+        pass
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))  # no packet is sent: this only picks the outgoing address
+            found.add(probe.getsockname()[0])
+        except OSError:
+            pass
+    lan = sorted(a for a in found if not a.startswith("127."))
+    return [f"http://{a}:{port}/  (phones on this network)" for a in lan] + [f"http://localhost:{port}/"]
 
 
 def cmd_chat(args: argparse.Namespace) -> int:

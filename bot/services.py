@@ -92,11 +92,14 @@ def start_action_server(settings: Settings) -> Service:
     return _spawn("actions", command, settings, f"{settings.action_url}/health", rasa_environment())
 
 
-def start_rasa_server(settings: Settings, model: Path) -> Service:
+def start_rasa_server(settings: Settings, model: Path, env_overrides: Optional[dict] = None) -> Service:
     env = rasa_environment()
+    env.update(env_overrides or {})
     if settings.database_url:
         env["DATABASE_URL"] = settings.database_url
     env["ACTION_SERVER_URL"] = f"{settings.action_url}/webhook"
+    # Statistics the database could not take before a stop wait here for the next start.
+    env.setdefault("HELPLINE_STATS_SPOOL", str(settings.run_dir / "statistics-spool.jsonl"))
     command = [
         sys.executable,
         "-m",
@@ -117,14 +120,15 @@ def start_rasa_server(settings: Settings, model: Path) -> Service:
 
 
 def start_gateway(settings: Settings, env_overrides: Optional[dict] = None) -> Service:
-    """The Telegram gateway; reads TELEGRAM_* from the environment (see bot/gateway/server.py)."""
+    """The gateway: the demo page, and Telegram when TELEGRAM_* is set (see bot/gateway/server.py)."""
     env = rasa_environment()
     env.setdefault("RASA_URL", settings.rasa_url)
     env.update(env_overrides or {})
     port = env.setdefault("GATEWAY_PORT", str(settings.gateway_port))
-    host = env.setdefault("GATEWAY_HOST", settings.host)
+    host = env.setdefault("GATEWAY_HOST", settings.web_host)
     command = [sys.executable, "-m", "bot.cli", "gateway"]
-    return _spawn("gateway", command, settings, f"http://{host}:{port}/health", env)
+    reachable = "127.0.0.1" if host in ("0.0.0.0", "") else host
+    return _spawn("gateway", command, settings, f"http://{reachable}:{port}/health", env)
 
 
 @contextmanager

@@ -34,6 +34,9 @@ class Settings:
     rasa_port: int = field(default_factory=lambda: int(os.environ.get("RASA_PORT", "5005")))
     action_port: int = field(default_factory=lambda: int(os.environ.get("ACTION_PORT", "5055")))
     gateway_port: int = field(default_factory=lambda: int(os.environ.get("GATEWAY_PORT", "8080")))
+    # The gateway serves the demo page to the phones on the local network (a laptop or a phone as a
+    # hotspot at a village meeting); Rasa and the action server stay on loopback.
+    web_host: str = field(default_factory=lambda: os.environ.get("HELPLINE_WEB_HOST", "0.0.0.0"))
     # Where the statistics go; None: the SQLite file in var/ (see bot.stats.store.database_url).
     database_url: Optional[str] = field(default_factory=lambda: os.environ.get("DATABASE_URL"))
 

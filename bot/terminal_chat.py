@@ -45,4 +45,4 @@ def chat(rasa_url: str, read: Callable[[str], str] = input, write: Callable[[str
             write(f"(the assistant did not answer: {error})\n{OFFLINE_HELP}")
             continue
         shown, payloads = render(replies)
-        write(shown or "(no reply)")
+        write(shown or f"(the assistant had no answer)\n{OFFLINE_HELP}")

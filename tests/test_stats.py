@@ -118,6 +118,35 @@ def test_events_wait_while_the_database_is_down_and_arrive_after(database, caplo
     assert store.dropped == 0
 
 
+def test_events_waiting_at_a_stop_are_spooled_and_written_at_the_next_start(database, tmp_path) -> None:
+    spool = tmp_path / "statistics-spool.jsonl"
+    store = StatsStore(database.url, retry_seconds=0.2, max_retry_seconds=0.5, spool=spool)
+    store.record(topic("greet"))
+    assert store.flush(10)
+    with database.outage():
+        for name in ("ask_hotline", "need_help_now"):
+            store.record(topic(name))
+        wait_until_failing(store)
+        store.close(timeout=1)
+    assert store.dropped == 0 and len(spool.read_text().splitlines()) == 2
+    assert "ask_hotline" in spool.read_text() and "sender" not in spool.read_text()
+    again = StatsStore(database.url, spool=spool)
+    assert again.flush(20)
+    again.close()
+    assert [r["topic"] for r in rows(database.url)] == ["greet", "ask_hotline", "need_help_now"]
+    assert not spool.exists()
+
+
+def test_without_a_spool_file_a_loss_at_a_stop_is_counted(database, caplog) -> None:
+    store = StatsStore(database.url, retry_seconds=0.2, max_retry_seconds=0.5)
+    with caplog.at_level(logging.WARNING, logger="bot.stats.store"), database.outage():
+        store.record(topic("ask_hotline"))
+        wait_until_failing(store)
+        store.close(timeout=1)
+    assert store.dropped == 1
+    assert "1 event(s) lost (1 topic)" in caplog.text
+
+
 def test_a_full_buffer_drops_the_oldest_and_counts_them(database) -> None:
     store = StatsStore(database.url, capacity=3, retry_seconds=0.2, max_retry_seconds=0.5)
     store.record(topic("greet"))

@@ -34,3 +34,8 @@ def load_or_create_key(path: Path = KEY_FILE) -> bytes:
 
 def sender_id(key: bytes, chat_id: int) -> str:
     return "tg-" + hmac.new(key, str(chat_id).encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def web_sender(key: bytes, session: str) -> str:
+    """The demo page's random session id, hashed the same way: Rasa never sees what the browser sent."""
+    return "web-" + hmac.new(key, f"web:{session}".encode(), hashlib.sha256).hexdigest()[:32]

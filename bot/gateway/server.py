@@ -1,11 +1,13 @@
-"""Running the gateway: polling by default, a webhook with a secret token when a public URL is set.
+"""Running the gateway: the demo chat page always, and Telegram when a bot token is set (polling by
+default, a webhook with a secret token when a public URL is set).
 
 Configuration comes from the environment:
-  TELEGRAM_BOT_TOKEN      the token from @BotFather (required)
+  TELEGRAM_BOT_TOKEN      the token from @BotFather; unset: the demo page only
+  TELEGRAM_BOT_NAME       the bot's @name, for the poster's QR code (else asked from Telegram)
   TELEGRAM_WEBHOOK_URL    e.g. https://helpline.example.org/telegram; unset: polling
   TELEGRAM_WEBHOOK_SECRET the secret Telegram sends back in every webhook call; generated if unset
   TELEGRAM_API_URL        another Bot API server (tests, or a local Bot API server)
-  GATEWAY_HOST, GATEWAY_PORT  where the gateway listens (health check, webhook); 127.0.0.1:8080
+  GATEWAY_HOST, GATEWAY_PORT  where the gateway listens (demo page, health check, webhook); 127.0.0.1:8080
   RASA_URL                the Rasa server (default from RASA_PORT)
 """
 
@@ -18,16 +20,20 @@ import os
 import secrets
 import signal
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Tuple
 from urllib.parse import urlparse
 
 from aiohttp import web
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import Application
 
+from bot.contacts.directory import load_directory
 from bot.gateway.identity import load_or_create_key
 from bot.gateway.rasa_backend import RasaBackend
 from bot.gateway.telegram_app import Gateway, build_application, register_commands, with_retry_after
+from bot.gateway.web.routes import add_web_routes
+from bot.gateway.web.scenarios import load_scenarios
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -40,6 +46,7 @@ NOISY_LOGGERS = ("httpx", "httpcore", "telegram", "aiohttp.access", "apscheduler
 class GatewayConfig:
     token: str
     rasa_url: str
+    bot_name: Optional[str] = None
     host: str = "127.0.0.1"
     port: int = 8080
     webhook_url: Optional[str] = None
@@ -48,11 +55,9 @@ class GatewayConfig:
 
     @classmethod
     def from_environment(cls) -> GatewayConfig:
-        token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
-        if not token:
-            raise SystemExit("TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather (see README)")
         return cls(
-            token=token,
+            token=os.environ.get("TELEGRAM_BOT_TOKEN", "").strip(),
+            bot_name=os.environ.get("TELEGRAM_BOT_NAME") or None,
             rasa_url=os.environ.get("RASA_URL") or Settings().rasa_url,
             host=os.environ.get("GATEWAY_HOST", "127.0.0.1"),
             port=int(os.environ.get("GATEWAY_PORT", "8080")),
@@ -72,15 +77,18 @@ def quiet_loggers() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def web_app(config: GatewayConfig, application: Application) -> web.Application:
+def web_app(config: GatewayConfig, backend: RasaBackend, key: bytes) -> Tuple[web.Application, dict]:
+    """The web server: health check, the demo page, and the webhook's slot (filled once Telegram runs)."""
     app = web.Application(client_max_size=1024 * 1024)
+    telegram: dict = {"application": None, "bot_name": config.bot_name}
 
     async def health(request: web.Request) -> web.Response:
-        return web.json_response({"status": "ok"})
+        return web.json_response({"status": "ok", "telegram": telegram["application"] is not None})
 
     async def webhook(request: web.Request) -> web.Response:
+        application = telegram["application"]
         given = request.headers.get(SECRET_HEADER, "")
-        if not hmac.compare_digest(given.encode(), config.webhook_secret.encode()):
+        if application is None or not hmac.compare_digest(given.encode(), config.webhook_secret.encode()):
             return web.Response(status=403, text="forbidden")
         try:
             update = Update.de_json(await request.json(), application.bot)
@@ -92,7 +100,51 @@ def web_app(config: GatewayConfig, application: Application) -> web.Application:
     app.router.add_get("/health", health)
     if config.webhook_url:
         app.router.add_post(config.webhook_path, webhook)
-    return app
+    add_web_routes(app, backend, key, load_directory(), load_scenarios(), lambda: telegram["bot_name"])
+    return app, telegram
+
+
+async def start_telegram(application: Application, config: GatewayConfig) -> None:
+    await register_commands(application)
+    await application.start()
+    if config.webhook_url:
+        await with_retry_after(
+            lambda: application.bot.set_webhook(
+                config.webhook_url, secret_token=config.webhook_secret, allowed_updates=Update.ALL_TYPES
+            )
+        )
+        logger.info("gateway running: Telegram webhook")
+    else:
+        await with_retry_after(lambda: application.bot.delete_webhook())
+        await application.updater.start_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0.2)
+        logger.info("gateway running: polling Telegram")
+
+
+async def run_telegram(config: GatewayConfig, gateway: Gateway, telegram: dict, stop: asyncio.Event) -> None:
+    """Telegram, kept trying while it cannot be reached (a village hotspot has no internet):
+    the demo page works all the same."""
+    delay = 5.0
+    while not stop.is_set():
+        application = build_application(config.token, gateway, config.api_url)
+        try:
+            async with application:
+                telegram["bot_name"] = telegram["bot_name"] or application.bot.username
+                await start_telegram(application, config)
+                telegram["application"] = application
+                await stop.wait()
+                telegram["application"] = None
+                if application.updater.running:
+                    await application.updater.stop()
+                await application.stop()
+            return
+        except TelegramError as error:
+            logger.warning(
+                "Telegram cannot be reached (%s); trying again in %.0f s", type(error).__name__, delay
+            )
+        try:
+            await asyncio.wait_for(stop.wait(), delay)
+        except asyncio.TimeoutError:
+            delay = min(delay * 2, 300.0)
 
 
 async def serve(config: GatewayConfig, stop: Optional[asyncio.Event] = None) -> None:
@@ -101,29 +153,17 @@ async def serve(config: GatewayConfig, stop: Optional[asyncio.Event] = None) -> 
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     backend = RasaBackend(config.rasa_url)
-    gateway = Gateway(backend, load_or_create_key())
-    application = build_application(config.token, gateway, config.api_url)
-    runner = web.AppRunner(web_app(config, application), access_log=None)
+    key = load_or_create_key()
+    app, telegram = web_app(config, backend, key)
+    runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, config.host, config.port).start()
-    async with application:
-        await register_commands(application)
-        await application.start()
-        if config.webhook_url:
-            await with_retry_after(
-                lambda: application.bot.set_webhook(
-                    config.webhook_url, secret_token=config.webhook_secret, allowed_updates=Update.ALL_TYPES
-                )
-            )
-            logger.info("gateway running: Telegram webhook")
-        else:
-            await with_retry_after(lambda: application.bot.delete_webhook())
-            await application.updater.start_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0.2)
-            logger.info("gateway running: polling Telegram")
+    logger.info("demo page on port %d", config.port)
+    if config.token:
+        await run_telegram(config, Gateway(backend, key), telegram, stop)
+    else:
+        logger.info("Telegram off: TELEGRAM_BOT_TOKEN is not set")
         await stop.wait()
-        if application.updater.running:
-            await application.updater.stop()
-        await application.stop()
     await runner.cleanup()
     await backend.close()
 

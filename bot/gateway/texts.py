@@ -13,6 +13,7 @@ HELP_NUMBERS = N_(
 BACKEND_DOWN = N_("Sorry, the assistant is not working right now. Please try again in a few minutes.")
 TEXT_ONLY = N_("I can only read text messages. Please write to me.")
 GROUP_ONLY_PRIVATE = N_("I only work in private chats. Please write to me directly.")
+EMPTY_MESSAGE = N_("Please write your question in a few words.")
 SLOW_DOWN = N_("Please wait a moment before you write again.")
 ERASED = N_(
     "Done: I deleted the messages I could. To remove this chat, press and hold it in your chat list and "

@@ -8,7 +8,9 @@ can raise into Rasa: a broken statistics path must never cost her a reply.
 from __future__ import annotations
 
 import logging
+import os
 from asyncio import AbstractEventLoop
+from pathlib import Path
 from typing import Any, Dict, Optional
 
 from rasa.core.brokers.broker import EventBroker
@@ -37,7 +39,8 @@ class StatisticsEventBroker(EventBroker):
     async def from_endpoint_config(
         cls, broker_config: EndpointConfig, event_loop: Optional[AbstractEventLoop] = None
     ) -> StatisticsEventBroker:
-        store = StatsStore(database_url())
+        spool = os.environ.get("HELPLINE_STATS_SPOOL")
+        store = StatsStore(database_url(), spool=Path(spool) if spool else None)
         return cls(store, EventMapper(_domain_intents()))
 
     def publish(self, event: Dict[str, Any]) -> None:

@@ -3,17 +3,20 @@
 `record` only appends to a bounded in-memory buffer; a background thread writes
 batches to the database. When the database is down or locked the events wait
 and are written once it is back; when the buffer is full the oldest are dropped,
-and only their number is logged.
+and only their number is logged. Events still waiting when the server stops go to
+a spool file (anonymous rows, as in the database) and are written at the next start;
+without a spool file their loss is counted and logged.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from pathlib import Path
 from typing import Deque, List, Optional
 
@@ -93,8 +96,10 @@ class StatsStore:
         batch_size: int = 500,
         retry_seconds: float = 1.0,
         max_retry_seconds: float = 30.0,
+        spool: Optional[Path] = None,
     ) -> None:
         self.engine = create_engine(url)
+        self.spool = spool
         self.capacity = capacity
         self.batch_size = batch_size
         self.retry_seconds = retry_seconds
@@ -107,8 +112,23 @@ class StatsStore:
         self._condition = threading.Condition()
         self._migrated = False
         self._stopping = False
+        self._load_spool()
         self._thread = threading.Thread(target=self._run, name="stats-writer", daemon=True)
         self._thread.start()
+
+    def _load_spool(self) -> None:
+        """Events a previous run could not write, first in line."""
+        if not self.spool or not self.spool.exists():
+            return
+        taken = self.spool.with_suffix(".loading")
+        self.spool.replace(taken)  # a crash while loading must not load them twice
+        for line in taken.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            self._buffer.append(StatEvent(**{**row, "day": dt.date.fromisoformat(row["day"])}))
+        taken.unlink()
+        logger.info(
+            "statistics: %d event(s) from the last run's spool file wait to be written", len(self._buffer)
+        )
 
     @property
     def pending(self) -> int:
@@ -137,12 +157,38 @@ class StatsStore:
         return True
 
     def close(self, timeout: float = 5.0) -> None:
+        """Write what is waiting; what the database does not take in time goes to the spool file."""
         self.flush(timeout)
         with self._condition:
             self._stopping = True
             self._condition.notify_all()
-        self._thread.join(timeout)
+        # A write under way ends within the database's own connect timeout (2–3 s), then gives back.
+        self._thread.join(timeout + 10)
+        with self._condition:
+            left = list(self._buffer)
+            self._buffer.clear()
+        if left:
+            self._keep(left)
         self.engine.dispose()
+
+    def _keep(self, left: List[StatEvent]) -> None:
+        kinds = ", ".join(f"{n} {kind}" for kind, n in Counter(e.kind for e in left).items())
+        if self.spool:
+            try:
+                self.spool.parent.mkdir(parents=True, exist_ok=True)
+                with self.spool.open("a", encoding="utf-8") as handle:
+                    for event in left:
+                        handle.write(json.dumps({**event.row(), "day": event.day.isoformat()}) + "\n")
+                logger.warning(
+                    "statistics database unavailable at shutdown: %d event(s) kept for the next start (%s)",
+                    len(left),
+                    kinds,
+                )
+                return
+            except OSError as error:
+                logger.warning("statistics spool file not writable (%s)", type(error).__name__)
+        self.dropped += len(left)
+        logger.warning("statistics database unavailable at shutdown: %d event(s) lost (%s)", len(left), kinds)
 
     def _take_batch(self) -> List[StatEvent]:
         with self._condition:
@@ -185,9 +231,10 @@ class StatsStore:
                     )
                 self.failing = True
                 with self._condition:
+                    if not self._stopping:
+                        self._condition.wait(delay)
                     if self._stopping:
-                        return
-                    self._condition.wait(delay)
+                        return  # close() keeps what is left
                 delay = min(delay * 2, self.max_retry_seconds)
                 continue
             with self._condition:

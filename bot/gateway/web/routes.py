@@ -1,0 +1,120 @@
+"""The demo page's routes on the gateway's web server: the page, its one API call, the poster.
+
+Every message from the page is marked demo (channel web), so the statistics never count a
+village meeting as demand. The page's session id is hashed like a Telegram chat id, and nothing
+of a message is logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Callable, Dict, List, Optional, Sequence
+
+from aiohttp import web
+
+from bot.contacts.directory import Contact
+from bot.gateway import texts
+from bot.gateway.identity import web_sender
+from bot.gateway.memory import ChatMemory
+from bot.gateway.rasa_backend import BackendError, RasaBackend
+from bot.gateway.replies import usable_buttons
+from bot.gateway.web.chat_page import render_chat_page
+from bot.gateway.web.poster import render_poster
+from bot.gateway.web.scenarios import Scenario
+from bot.nlu.scripts import LANGUAGES, LAO, detect_language
+
+logger = logging.getLogger(__name__)
+MAX_TEXT = 2000
+SESSION = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+def _language(request: web.Request, given: Any = None) -> str:
+    if given in LANGUAGES:
+        return str(given)
+    asked = request.query.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    for part in request.headers.get("Accept-Language", "").split(","):
+        code = part.split(";")[0].strip()[:2].lower()
+        if code in LANGUAGES:
+            return code
+    return LAO
+
+
+def _for_page(replies: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Rasa's replies in the page's shape: text, buttons, or a contact card."""
+    shaped: List[Dict[str, Any]] = []
+    for reply in replies:
+        item: Dict[str, Any] = {}
+        if isinstance(reply.get("text"), str) and reply["text"].strip():
+            item["text"] = reply["text"]
+            item["buttons"] = usable_buttons(reply.get("buttons"))
+        contact = (
+            (reply.get("custom") or {}).get("contact") if isinstance(reply.get("custom"), dict) else None
+        )
+        if isinstance(contact, dict) and contact.get("phone_number") and contact.get("first_name"):
+            item["contact"] = {
+                "phone_number": str(contact["phone_number"]),
+                "first_name": str(contact["first_name"]),
+            }
+        if item:
+            shaped.append(item)
+    return shaped
+
+
+def add_web_routes(
+    app: web.Application,
+    backend: RasaBackend,
+    key: bytes,
+    contacts: Sequence[Contact],
+    scenarios: Sequence[Scenario],
+    bot_name: Callable[[], Optional[str]],
+) -> None:
+    pages = {lang: render_chat_page(lang, contacts, scenarios) for lang in LANGUAGES}
+    flood = ChatMemory(burst=8, refill_per_second=1.0)
+
+    def html(text: str) -> web.Response:
+        response = web.Response(text=text, content_type="text/html", charset="utf-8")
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.enable_compression()
+        return response
+
+    async def chat_page(request: web.Request) -> web.Response:
+        return html(pages[_language(request)])
+
+    async def poster(request: web.Request) -> web.Response:
+        return html(render_poster(_language(request), contacts, bot_name()))
+
+    async def message(request: web.Request) -> web.Response:
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict) or not SESSION.fullmatch(str(body.get("session", ""))):
+            return web.json_response({"error": "bad request"}, status=400)
+        language = _language(request, body.get("language"))
+        text = str(body.get("text") or "").strip()[:MAX_TEXT]
+        sender = web_sender(key, str(body["session"]))
+        if not flood.allow(flood.get(sender)):
+            return web.json_response({"replies": [{"text": texts.say(texts.SLOW_DOWN, language)}]})
+        if not text:
+            return web.json_response(
+                {"replies": [{"text": texts.with_numbers(texts.EMPTY_MESSAGE, language)}]}
+            )
+        metadata = {"channel": "web", "demo": True, "language_hint": language}
+        try:
+            replies = _for_page(await backend.send(sender, text, metadata))
+        except BackendError as error:
+            logger.warning("the assistant did not answer the demo page (%s); sending the help numbers", error)
+            replies = []
+        if not replies:  # down, failing, or an action that crashed: the numbers, and the page says so
+            spoken = detect_language(text) if not text.startswith("/") else None
+            fallback = texts.with_numbers(texts.BACKEND_DOWN, spoken or language)
+            return web.json_response({"replies": [{"text": fallback}], "offline": True})
+        return web.json_response({"replies": replies, "offline": False})
+
+    app.router.add_get("/", chat_page)
+    app.router.add_get("/poster", poster)
+    app.router.add_post("/api/message", message)

@@ -41,6 +41,7 @@ def server_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         rasa_port=free_port(),
         action_port=free_port(),
         run_dir=run_dir,
+        web_host="127.0.0.1",
         database_url=f"sqlite:///{run_dir / 'statistics.sqlite3'}",
     )
 

@@ -23,8 +23,10 @@ QUIET = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator:
+    """Per module: Playwright's synchronous API keeps an event loop running on the main thread
+    while it is open, and later tests call asyncio.run()."""
     if not shutil.which("chromium"):
         pytest.fail("Chromium is missing: `make test` installs it with scripts/system-packages.sh")
     from playwright.sync_api import sync_playwright

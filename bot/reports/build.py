@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Dict, Iterable, List, Optional, Sequence
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from babel.dates import format_date
 
@@ -174,39 +174,15 @@ def build_report(
     topics = named(labels.TOPICS, labels.TOPICS)
     countries = named(COUNTRY_NAMES, COUNTRIES)
     outcomes = named(labels.OUTCOMES, labels.OUTCOMES)
+    tallies: List[Tuple[str, str, List[tuple], Callable[[Counter], Counter]]] = [
+        ("topics", labels.TOPICS_TITLE, topics, lambda c: _tally(c, "topic", 3)),
+        ("languages", labels.LANGUAGES_TITLE, languages, lambda c: _tally(c, "conversation", 2)),
+        ("countries", labels.COUNTRIES_TITLE, countries, _countries),
+        ("job_checks", labels.OUTCOMES_TITLE, outcomes, lambda c: _tally(c, "job_check", 6)),
+    ]
     report.tables = [
-        _table(
-            "topics",
-            t(labels.TOPICS_TITLE),
-            topics,
-            _tally(now, "topic", 3),
-            _tally(before, "topic", 3),
-            threshold,
-        ),
-        _table(
-            "languages",
-            t(labels.LANGUAGES_TITLE),
-            languages,
-            _tally(now, "conversation", 2),
-            _tally(before, "conversation", 2),
-            threshold,
-        ),
-        _table(
-            "countries",
-            t(labels.COUNTRIES_TITLE),
-            countries,
-            _countries(now),
-            _countries(before),
-            threshold,
-        ),
-        _table(
-            "job_checks",
-            t(labels.OUTCOMES_TITLE),
-            outcomes,
-            _tally(now, "job_check", 6),
-            _tally(before, "job_check", 6),
-            threshold,
-        ),
+        _table(key, t(title), categories, tally(now), tally(before), threshold)
+        for key, title, categories, tally in tallies
     ]
     report.handoffs = _handoffs(now, before, threshold, t)
     return report

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Dict, Iterator, Optional
 
+from rasa.core.nlg import interpolator
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
@@ -71,6 +72,15 @@ class TranslatingNLG(TemplatedNaturalLanguageGenerator):
             return None
         response = translate_response(copy.deepcopy(response), language)
         values = {**fact_values(language), **filled_slots}
+        # Button payloads such as /ask_hotline{"country": "laos"} carry JSON braces, not placeholders:
+        # only the titles are filled (Rasa would log an error for every such payload).
+        buttons = response.pop("buttons", None)
         rendered = self._fill_response(response, values, **kwargs)
+        if buttons is not None:
+            variables = self._response_variables(values, kwargs)
+            for button in buttons:
+                if isinstance(button.get("title"), str):
+                    button["title"] = interpolator.interpolate_text(button["title"], variables)
+            rendered["buttons"] = buttons
         rendered[REPLY_LANGUAGE_KEY] = language
         return rendered

@@ -73,6 +73,14 @@ def test_button_titles_are_translated_and_payloads_are_not(nlg: TranslatingNLG) 
     assert detect_language(lao[0]["title"]) == "lo"
 
 
+def test_json_in_button_payloads_is_left_alone_without_an_error(nlg: TranslatingNLG, caplog) -> None:
+    """Rasa's interpolator reads {"country": "laos"} as a placeholder and logs an ERROR each time."""
+    with caplog.at_level("ERROR"):
+        rendered = nlg.render("utter_ask_country", "lo", {})
+    assert any('{"country"' in b["payload"] for b in rendered["buttons"])
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
 def test_danger_answer_starts_with_the_numbers_in_every_language(nlg: TranslatingNLG) -> None:
     for language in ("lo", "th", "en"):
         text = nlg.render("utter_need_help_now", language, {})["text"]

@@ -148,6 +148,9 @@ def cmd_stats_upgrade(args: argparse.Namespace) -> int:
     from bot.stats.store import create_engine, current_revision, migrate, newest_revision
 
     location = database_location(args.database)
+    if "://" not in location and not Path(location).expanduser().is_file():
+        print(f"error: there is no statistics database at {location}", file=sys.stderr)
+        return 1
     url = location if "://" in location else f"sqlite:///{Path(location).expanduser()}"
     engine = create_engine(url)
     before = current_revision(engine)

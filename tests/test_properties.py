@@ -633,3 +633,51 @@ def test_a_command_telegram_recognises_is_answered_in_any_case_and_punctuation(
     """A phone writes "/Start", people type "/help?"; Telegram marks both as commands: both need an answer."""
     head = f"/{command}{mention}"
     assert_she_got_an_answer(run_command(head + after, len(head)))
+
+
+# --- the demo page's message endpoint ------------------------------------------------------------
+
+
+class _StubBackend:
+    """Rasa as the demo page sees it: any replies, or down."""
+
+    def __init__(self, replies: Optional[List[Dict[str, Any]]]) -> None:
+        self.replies = replies
+
+    async def send(self, sender: str, text: str, metadata: Optional[Dict[str, Any]] = None) -> list:
+        if self.replies is None:
+            raise BackendError("down")
+        return self.replies
+
+
+async def _ask_demo_page(body: Any, replies: Optional[List[Dict[str, Any]]]) -> Tuple[int, Any]:
+    from aiohttp import web
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.contacts.directory import load_directory
+    from bot.gateway.web.routes import add_web_routes
+    from bot.gateway.web.scenarios import load_scenarios
+
+    app = web.Application(client_max_size=1024 * 1024)
+    add_web_routes(app, _StubBackend(replies), b"key", load_directory(), load_scenarios(), lambda: None)
+    async with TestClient(TestServer(app)) as client:
+        response = await client.post("/api/message", json=body)
+        return response.status, await response.json()
+
+
+@settings(max_examples=40, deadline=None, database=None)
+@given(
+    text=st.one_of(MIXED_TEXT, EMOJI_ONLY, LONG_TEXT, st.just(""), st.integers(), st.none()),
+    language=st.one_of(st.sampled_from(LANGUAGES), st.text(max_size=5), st.none()),
+    replies=st.one_of(st.none(), st.lists(RASA_REPLY, max_size=4)),
+)
+def test_the_demo_page_always_gets_an_answer_it_can_show(text: Any, language: Any, replies: Any) -> None:
+    """Whatever the page sends and whatever Rasa answers (or not), the page gets replies to show,
+    and with Rasa silent or down they carry the numbers."""
+    status, answer = asyncio.run(
+        _ask_demo_page({"session": "property0test", "text": text, "language": language}, replies)
+    )
+    assert status == 200
+    assert answer["replies"] and all(r.get("text") or r.get("contact") for r in answer["replies"])
+    if answer.get("offline"):
+        assert "1300" in answer["replies"][0]["text"]

@@ -99,11 +99,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from bot.evaluation import MIN_MACRO_F1, evaluate, report, write_json
+    from bot.evaluation import MIN_MACRO_F1, evaluate, misread_story_steps, report, write_json
     from bot.model_cache import ensure_model
 
-    scores = evaluate(ensure_model(Settings()))
+    model = ensure_model(Settings())
+    scores = evaluate(model)
     print(report(scores))
+    misread = misread_story_steps(model)
+    print(
+        "demo stories: " + ("every step understood" if not misread else "\n  ".join(["misread:", *misread]))
+    )
     write_json(scores, Path(args.out))
     print(f"written to {args.out}")
     failing = [lang for lang, s in scores.items() if s.macro_f1 < MIN_MACRO_F1]

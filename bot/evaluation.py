@@ -10,8 +10,9 @@ import asyncio
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Dict, List, Sequence, Tuple
+from typing import Any, Dict, List, Sequence, Tuple
 
 from bot.nlu.scripts import LANGUAGES
 from bot.settings import PROJECT_ROOT
@@ -48,11 +49,36 @@ def score(truth: Sequence[str], predicted: Sequence[str], most_confused: int = 5
     )
 
 
-async def _predict(model_path: Path, texts: List[str]) -> List[str]:
+@cache
+def _agent(model_path: Path) -> Any:
+    """Loaded once per process: the held-out split and the demo stories share it."""
     from rasa.core.agent import Agent
 
-    agent = Agent.load(str(model_path))
+    return Agent.load(str(model_path))
+
+
+async def _predict(model_path: Path, texts: List[str]) -> List[str]:
+    agent = _agent(model_path)
     return [(await agent.parse_message(text))["intent"]["name"] for text in texts]
+
+
+def misread_story_steps(model_path: Path) -> List[str]:
+    """The demo page's story steps (data/demo_scenarios.yml) that the model reads as another
+    intent: staff edit that file, and a story whose step is misread falls flat at a meeting."""
+    from bot.gateway.web.scenarios import load_scenarios
+
+    steps = [
+        (scenario.id, number, lang, step)
+        for scenario in load_scenarios()
+        for number, step in enumerate(scenario.steps, 1)
+        for lang in LANGUAGES
+    ]
+    predicted = asyncio.run(_predict(model_path, [step.text[lang] for *_, lang, step in steps]))
+    return [
+        f"{ident} step {number} [{lang}]: read as {got}, meant as {step.intent}"
+        for (ident, number, lang, step), got in zip(steps, predicted, strict=True)
+        if got != step.intent
+    ]
 
 
 def evaluate(model_path: Path, holdout_dir: Path = HOLDOUT_DIR) -> Dict[str, LanguageScore]:

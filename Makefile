@@ -6,6 +6,7 @@ DEPS := $(VENV)/.deps-$(shell cat requirements.lock pyproject.toml 2>/dev/null |
 export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: run test train eval validate lint locales check-locales clean
+.PHONY: bench
 
 run: $(DEPS)
 	$(PY) -m bot.cli run
@@ -23,6 +24,9 @@ train: $(DEPS)
 
 eval: $(DEPS)
 	$(PY) -m bot.cli eval
+
+bench: $(DEPS)
+	$(PY) -m bench
 
 validate: $(DEPS)
 	$(PY) -m bot.cli validate

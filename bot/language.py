@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping, Optional
 
-from bot.nlu.language_detector import DETECTED_LANGUAGE
-from bot.nlu.scripts import LANGUAGES, LAO
+from bot.nlu.scripts import DETECTED_LANGUAGE, LANGUAGES, LAO
 
 DEFAULT_LANGUAGE = LAO
 LANGUAGE_SLOT = "language"

@@ -61,9 +61,9 @@ def cached_model(settings: Settings, name: str) -> Optional[Path]:
     return None
 
 
-def train(settings: Settings, name: str, config: str = "config.yml") -> Path:
-    settings.models_dir.mkdir(parents=True, exist_ok=True)
-    command = [
+def train_command(config: str, out_dir: Path, name: str) -> List[str]:
+    """`rasa train` on the project's domain and data (also used by the benchmark)."""
+    return [
         sys.executable,
         "-m",
         "rasa",
@@ -75,10 +75,15 @@ def train(settings: Settings, name: str, config: str = "config.yml") -> Path:
         "--data",
         *TRAINING_DATA,
         "--out",
-        str(settings.models_dir),
+        str(out_dir),
         "--fixed-model-name",
         name,
     ]
+
+
+def train(settings: Settings, name: str, config: str = "config.yml") -> Path:
+    settings.models_dir.mkdir(parents=True, exist_ok=True)
+    command = train_command(config, settings.models_dir, name)
     started = time.monotonic()
     subprocess.run(command, cwd=settings.project_root, env=rasa_environment(), check=True)
     print(f"trained {name} in {time.monotonic() - started:.0f} s", flush=True)

@@ -140,3 +140,16 @@ def test_stopping_forgets_the_answers(domain: Domain) -> None:
         ActionForgetJobAnswers(), domain, sdk_tracker(domain, "stop", slots=answers(job_fee="yes"))
     )
     assert {e["name"] for e in events} == set(QUESTIONS) and all(e["value"] is None for e in events)
+
+
+def test_the_action_server_code_does_not_load_tensorflow() -> None:
+    """TensorFlow would cost the action server about 500 MB that no action uses (make bench found it)."""
+    import subprocess
+    import sys
+
+    check = (
+        "import sys, actions.handoff, actions.jobcheck, actions.conversation; "
+        "print('tensorflow' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip() == "False", result.stderr

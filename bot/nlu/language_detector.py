@@ -16,9 +16,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.scripts import detect_language
-
-DETECTED_LANGUAGE = "detected_language"
+from bot.nlu.scripts import DETECTED_LANGUAGE, detect_language
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)

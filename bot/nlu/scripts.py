@@ -16,6 +16,9 @@ LAO = "lo"
 THAI = "th"
 ENGLISH = "en"
 LANGUAGES = (LAO, THAI, ENGLISH)
+# The parse-data key the language detector fills. It lives here, not beside the Rasa component,
+# so that the action server can read it without importing Rasa's graph (and TensorFlow).
+DETECTED_LANGUAGE = "detected_language"
 
 _LAO_RANGE = "\u0e80-\u0eff"
 _THAI_RANGE = "\u0e00-\u0e7f"

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterator, Mapping, Optional
 
 from bot.contacts.directory import COUNTRIES, NEEDS
-from bot.nlu.language_detector import DETECTED_LANGUAGE
-from bot.nlu.scripts import LANGUAGES
+from bot.nlu.scripts import DETECTED_LANGUAGE, LANGUAGES
 from bot.stats.schema import CHANNELS, OUTCOMES, StatEvent
 
 # Answers inside a question flow, not topics she asked about.

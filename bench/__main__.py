@@ -1,0 +1,249 @@
+"""`python -m bench` (`make bench`): the whole benchmark, in the order that keeps the figures honest.
+
+Trainings run first and alone (two cores: anything beside them would slow them down), then the
+held-out evaluation, then the real servers on free ports with a throw-away statistics database
+and the load phases one after the other, then the in-process profile. Memory is sampled from
+start to end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import psutil
+
+from bench.conversations import ConversationSource
+from bench.load import first_reply, run_load
+from bench.memory import (
+    ACTION_SERVER,
+    RASA_SERVER,
+    MemorySampler,
+    import_chain,
+    maps_library,
+    memory_steps,
+    utilisation,
+)
+from bench.profiling import log_like_the_server, profile_in_process
+from bench.report import evaluate_targets, findings, write
+from bench.training import TrainingError, train_cold
+from bench.understanding import understanding
+from bot.model_cache import fingerprint
+from bot.settings import PROJECT_ROOT, Settings
+
+STOCK_CONFIG = "bench/stock_config.yml"
+RESULTS_DIR = PROJECT_ROOT / "results"
+
+
+def free_port() -> int:
+    """A port free right now, so the benchmark can run beside `make run` or the tests."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
+    """The full run by default; --quick fills in smaller defaults for a smoke run while developing."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke run: the cached model (no cold training), 10 s of load at 10 conversations",
+    )
+    parser.add_argument("--no-stock", action="store_true", help="skip training the stock baseline")
+    parser.add_argument("--no-profile", action="store_true", help="skip the in-process profile")
+    parser.add_argument("--levels", type=int, nargs="+", help="concurrent conversations (default 1 10 50)")
+    parser.add_argument("--seconds", type=float, help="seconds of load per level (default 40)")
+    parser.add_argument("--throughput-seconds", type=float, help="default 60")
+    parser.add_argument("--throughput-concurrency", type=int, default=20)
+    parser.add_argument("--think-ms", type=int, default=0, help="pause before each next message")
+    parser.add_argument("--out", type=Path, default=RESULTS_DIR)
+    args = parser.parse_args(argv)
+    quick = args.quick
+    args.levels = args.levels or ([10] if quick else [1, 10, 50])
+    args.seconds = args.seconds or (10 if quick else 40)
+    args.throughput_seconds = args.throughput_seconds or (10 if quick else 60)
+    args.warmup_seconds = 5 if quick else 15
+    args.no_stock = args.no_stock or quick
+    return args
+
+
+def _git_commit() -> str:
+    """Which code the figures belong to; the tree is shared, so uncommitted changes are flagged."""
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        return out.stdout.strip() + (" (with uncommitted changes)" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def _load_average() -> str:
+    return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _busy_cpu_seconds() -> float:
+    """CPU time of the whole machine, to show how much other work ran beside a load phase."""
+    times = psutil.cpu_times()
+    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
+
+
+def _timed_load(
+    sampler: MemorySampler,
+    url: str,
+    source: ConversationSource,
+    concurrency: int,
+    seconds: float,
+    think_ms: int,
+) -> Dict[str, Any]:
+    """One load phase, with the cores each process used during it and those used by anything else."""
+    cpu_before, busy_before, started = sampler.cpu_seconds(), _busy_cpu_seconds(), time.monotonic()
+    result = run_load(url, source, concurrency, seconds, think_ms / 1000)
+    wall = time.monotonic() - started
+    summary = result.summary()
+    cores = utilisation(cpu_before, sampler.cpu_seconds(), wall)
+    summary["cpu_cores"] = cores
+    summary["cpu_cores_whole_machine"] = round((_busy_cpu_seconds() - busy_before) / wall, 2)
+    return summary
+
+
+def _service_name(name: str) -> str:
+    """bot.services names a service "rasa" or "actions"; the report names processes as bench.memory does."""
+    return {"rasa": RASA_SERVER, "actions": ACTION_SERVER}.get(name, name)
+
+
+def _serve_and_load(
+    args: argparse.Namespace, sampler: MemorySampler, model: Path, work: Path, results: Dict[str, Any]
+) -> None:
+    """Start-up, latency, throughput and profile against the real servers, as `make run` starts them."""
+    from bot.services import ServiceError, running_servers
+
+    run_dir = work / "run"
+    settings = replace(
+        Settings(),
+        rasa_port=free_port(),
+        action_port=free_port(),
+        run_dir=run_dir,
+        database_url=f"sqlite:///{work / 'statistics.sqlite3'}",
+    )
+    print(f"[bench] starting the servers on ports {settings.rasa_port} / {settings.action_port}", flush=True)
+    spawned = time.monotonic()
+    try:
+        with running_servers(settings, model) as services:
+            ready = time.monotonic() - spawned
+            _, failures = first_reply(settings.rasa_url)
+            results["startup"] = {
+                "servers_ready_s": round(ready, 1),
+                "first_reply_s": round(time.monotonic() - spawned, 1),
+                "failed_first_attempts": failures,
+            }
+            print(f"[bench] first reply {results['startup']['first_reply_s']} s after spawning", flush=True)
+            source = ConversationSource(seed=7)
+            run_load(settings.rasa_url, source, 4, args.warmup_seconds)  # warm-up, not recorded
+            results["latency"] = [
+                _timed_load(sampler, settings.rasa_url, source, level, args.seconds, args.think_ms)
+                for level in args.levels
+            ]
+            print(
+                f"[bench] throughput: {args.throughput_seconds:.0f} s at {args.throughput_concurrency}",
+                flush=True,
+            )
+            results["throughput"] = _timed_load(
+                sampler, settings.rasa_url, source, args.throughput_concurrency, args.throughput_seconds, 0
+            )
+            results["tensorflow_loaded"] = {
+                _service_name(service.name): maps_library(psutil.Process(service.process.pid), "tensorflow")
+                for service in services
+            }
+            if results["tensorflow_loaded"].get(ACTION_SERVER):
+                results["action_server_tensorflow_import_chain"] = import_chain("actions", "tensorflow")
+            if not args.no_profile:
+                results["profile"] = profile_in_process(model, settings.action_url, quick=args.quick)
+    except ServiceError as error:
+        for log in sorted(run_dir.glob("*.log")):
+            print(f"--- {log.name} (end) ---\n{log.read_text(errors='replace')[-3000:]}", file=sys.stderr)
+        raise SystemExit(f"[bench] {error}") from error
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = parse_args(argv)
+    # This process loads models too (evaluation, profile): as quiet as bot.settings makes the servers.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    results: Dict[str, Any] = {
+        "meta": {
+            "mode": "quick (--quick)" if args.quick else "full",
+            "started": datetime.datetime.now().isoformat(timespec="seconds"),
+            "commit": _git_commit(),
+            "model_inputs_fingerprint": fingerprint(PROJECT_ROOT),
+            "cores": psutil.cpu_count(),
+            "memory_gb": round(psutil.virtual_memory().total / 1e9, 1),
+            "load_before": _load_average(),
+            "think_ms": args.think_ms,
+            "levels": args.levels,
+        }
+    }
+    sampler = MemorySampler()
+    sampler.start()
+    try:
+        with tempfile.TemporaryDirectory(prefix="lao-helpline-bench-") as tmp:
+            work = Path(tmp)
+            log_like_the_server(work / "rasa-in-bench.log")
+            models: Dict[str, Path] = {}
+            results["training"] = {}
+            if args.quick:
+                from bot.model_cache import ensure_model
+
+                models["project"] = ensure_model(Settings())
+            else:
+                project = train_cold("project pipeline", "config.yml", work, "project")
+                results["training"]["project"] = project.summary()
+                models["project"] = project.model
+            if not args.no_stock:
+                try:
+                    stock = train_cold("stock pipeline", STOCK_CONFIG, work, "stock")
+                    results["training"]["stock"] = stock.summary()
+                    models["stock"] = stock.model
+                except TrainingError as error:  # the baseline failing must not cost the rest of the run
+                    print(f"[bench] {error}", file=sys.stderr)
+                    results["stock_training_error"] = str(error)[-2000:]
+            results["understanding"] = understanding(models)
+            _serve_and_load(args, sampler, models["project"], work, results)
+            print("[bench] what the Rasa server's memory is made of (a separate probe process)", flush=True)
+            results["memory_steps"] = memory_steps(models["project"])
+    except TrainingError as error:
+        raise SystemExit(f"[bench] {error}") from error
+    finally:
+        sampler.stop()
+    results["memory"] = sampler.summary()
+    results["meta"]["finished"] = datetime.datetime.now().isoformat(timespec="seconds")
+    results["meta"]["load_after"] = _load_average()
+    results["targets"] = evaluate_targets(results)
+    results["findings"] = findings(results, results["targets"])
+    md = write(results, args.out)
+    print(md.read_text(encoding="utf-8"))
+    print(f"[bench] written to {md} and {md.with_suffix('.json')}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -176,6 +176,12 @@ def test_a_demo_conversation_adds_demo_events_only(servers: Settings, gateway: S
         time.sleep(0.3)
     assert {"conversation", "topic", "handoff"} <= {row[1] for row in added}, added
     assert all(row[2] == "web" and row[3] == 1 for row in added), added
+    # Nothing of what was written, nor the page's session id, reaches a log or the run directory.
+    for path in [gateway.log_path, *Path(servers.run_dir).rglob("*")]:
+        if path.is_file():
+            content = path.read_bytes()
+            assert session.encode() not in content, path
+            assert "ສາຍດ່ວນ".encode() not in content, path
 
 
 def test_bad_requests_get_an_answer_or_a_refusal(gateway: Service) -> None:

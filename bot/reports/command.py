@@ -1,14 +1,18 @@
-"""`helpline report`: from the arguments to the files, with a clear message for every mistake."""
+"""`helpline report`: from the arguments to the files, with a clear message for every mistake.
+
+The heavy imports (SQLAlchemy, SciPy) wait until a report is made: every `helpline` command builds
+this parser.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.reports.build import Report, build_report
-from bot.reports.period import PeriodError, choose_period
-from bot.reports.source import ReportError, count_events, database_location, days_with_events, open_database
+if TYPE_CHECKING:
+    from bot.reports.build import Report
 
 REPORT_LANGUAGES = ("lo", "en", "th")
 
@@ -31,6 +35,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def make_report(args: argparse.Namespace) -> Report:
+    from bot.reports.build import build_report
+    from bot.reports.period import PeriodError, choose_period
+    from bot.reports.source import (
+        ReportError,
+        count_events,
+        database_location,
+        days_with_events,
+        open_database,
+    )
+
     if args.threshold < 2:
         raise ReportError("--threshold must be at least 2: below that nothing is hidden")
     try:
@@ -60,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.reports.render_csv import render_csv
     from bot.reports.render_html import render_html
     from bot.reports.render_text import render_text
+    from bot.reports.source import ReportError
 
     try:
         report = make_report(args)

@@ -49,6 +49,11 @@ class Table:
     total: Optional[Row] = None  # None where the rows do not add up to anything (the summary)
     chart: bool = True
 
+    @property
+    def lines(self) -> List[Row]:
+        """The rows, then the total row where there is one."""
+        return [*self.rows, *([self.total] if self.total else [])]
+
 
 @dataclass
 class CrossTable:
@@ -110,6 +115,7 @@ def _table(
     now: Counter,
     before: Counter,
     threshold: int,
+    total_label: str,
 ) -> Table:
     """A one-column table (this period) with its total, and the previous period beside it, each
     protected on its own: both columns publish their totals."""
@@ -121,7 +127,7 @@ def _table(
     for (k, label), cell, previous in zip(categories, now_cells, before_cells, strict=False):
         share = cell.count / total_value if cell.visible and total_value else None
         rows.append(Row(k, label, cell, previous, share))
-    total = Row(TOTAL, "", now_total, before_total, 1.0 if total_value else None)
+    total = Row(TOTAL, total_label, now_total, before_total, 1.0 if total_value else None)
     return Table(key, title, rows, total)
 
 
@@ -181,7 +187,7 @@ def build_report(
         ("job_checks", labels.OUTCOMES_TITLE, outcomes, lambda c: _tally(c, "job_check", 6)),
     ]
     report.tables = [
-        _table(key, t(title), categories, tally(now), tally(before), threshold)
+        _table(key, t(title), categories, tally(now), tally(before), threshold, t(labels.TOTAL))
         for key, title, categories, tally in tallies
     ]
     report.handoffs = _handoffs(now, before, threshold, t)

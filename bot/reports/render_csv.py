@@ -76,9 +76,8 @@ def render_csv(report: Report) -> str:
         ["weekly", TOTAL, report.t(labels.TOTAL), "", "", _number(report.weeks_total, k), "", "", ""]
     )
     for table in report.tables:
-        for row in [*table.rows, *([table.total] if table.total else [])]:
-            label = report.t(labels.TOTAL) if row.key == TOTAL else row.label
-            lines.append([*row_line(table.key, row, label), _percent(row.change)])
+        for row in table.lines:
+            lines.append([*row_line(table.key, row, row.label), _percent(row.change)])
     cross = report.handoffs
     if cross:
         for row_key, row_label in [*cross.rows, (TOTAL, report.t(labels.TOTAL))]:

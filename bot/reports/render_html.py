@@ -10,7 +10,7 @@ from typing import List, Optional, Sequence
 
 from bot.reports import formatting as fmt
 from bot.reports import labels
-from bot.reports.build import CrossTable, Report, Row, Table
+from bot.reports.build import CrossTable, Report, Table
 from bot.reports.render_text import method_text, period_line
 from bot.reports.suppression import TOTAL, Cell
 
@@ -115,12 +115,10 @@ def _table(report: Report, table: Table) -> str:
         f'<th class="n">{_e(report.t(labels.CHANGE))}</th>',
     ]
     body = []
-    rows: Sequence[Row] = [*table.rows, *([table.total] if table.total else [])]
-    for row in rows:
+    for row in table.lines:
         total = row.key == TOTAL
-        label = report.t(labels.TOTAL) if total else row.label
         body.append(
-            f'<tr class="{"total" if total else ""}" data-key="{_e(row.key)}"><td>{_e(label)}</td>'
+            f'<tr class="{"total" if total else ""}" data-key="{_e(row.key)}"><td>{_e(row.label)}</td>'
             f'<td class="bar">{"" if total else _bar(row.current, largest, k)}</td>'
             f'<td class="n">{_e(fmt.count(row.current, k, lang))}</td>'
             f'<td class="n">{_e(fmt.share(row.share, lang))}</td>'

@@ -31,10 +31,9 @@ def _table(report: Report, table: Table) -> List[str]:
     if with_share:
         header.insert(2, report.t(labels.SHARE))
     rows = []
-    for row in [*table.rows, *([table.total] if table.total else [])]:
-        label = report.t(labels.TOTAL) if row.key == TOTAL else row.label
+    for row in table.lines:
         cells = [
-            label,
+            row.label,
             fmt.count(row.current, k, lang),
             fmt.count(row.previous, k, lang),
             fmt.change(row.change, lang),

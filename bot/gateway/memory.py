@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
-from typing import Deque, List, Optional, Tuple
+from typing import Deque, Hashable, List, Optional, Tuple
 
 ERASABLE_SECONDS = 48 * 3600 - 600  # Telegram lets a bot delete messages for 48 hours; keep a margin
 MAX_IDS_PER_CHAT = 1000
@@ -37,9 +37,9 @@ class ChatMemory:
         self.max_chats = max_chats
         self.burst = burst
         self.refill_per_second = refill_per_second
-        self._chats: OrderedDict[int, ChatState] = OrderedDict()
+        self._chats: OrderedDict[Hashable, ChatState] = OrderedDict()  # a Telegram chat id, or a web sender
 
-    def get(self, chat_id: int) -> ChatState:
+    def get(self, chat_id: Hashable) -> ChatState:
         state = self._chats.pop(chat_id, None)
         if state is None:
             state = ChatState(tokens=self.burst, refilled_at=time.monotonic())
@@ -48,7 +48,7 @@ class ChatMemory:
             self._chats.popitem(last=False)
         return state
 
-    def forget(self, chat_id: int) -> None:
+    def forget(self, chat_id: Hashable) -> None:
         self._chats.pop(chat_id, None)
 
     def allow(self, state: ChatState, now: Optional[float] = None) -> bool:

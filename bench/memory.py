@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 import psutil
 
@@ -171,9 +171,9 @@ def maps_library(process: psutil.Process, needle: str) -> bool:
     return False
 
 
-def import_chain(package: str, target: str) -> List[str]:
-    """The modules through which importing `package` (and its modules) first imports `target`;
-    empty when it does not. Answers 'why does this process carry TensorFlow?'."""
+def _run_probe(script: str, args: List[str], timeout: float) -> Optional[Any]:
+    """Runs a probe script in a fresh Python (as the servers run) and reads the JSON of its last
+    line; None when it fails."""
     import json
     import subprocess
     import sys
@@ -182,17 +182,24 @@ def import_chain(package: str, target: str) -> List[str]:
 
     try:
         out = subprocess.run(
-            [sys.executable, "-c", _IMPORT_CHAIN_PROBE, package, target],
+            [sys.executable, "-c", script, *args],
             cwd=PROJECT_ROOT,
             env=rasa_environment(),
             capture_output=True,
             text=True,
-            timeout=180,
+            timeout=timeout,
             check=True,
         )
-        return [name for name in json.loads(out.stdout.strip().splitlines()[-1]) if name != "__main__"]
+        return json.loads(out.stdout.strip().splitlines()[-1])
     except (OSError, subprocess.SubprocessError, ValueError, IndexError):
-        return []
+        return None
+
+
+def import_chain(package: str, target: str) -> List[str]:
+    """The modules through which importing `package` (and its modules) first imports `target`;
+    empty when it does not. Answers 'why does this process carry TensorFlow?'."""
+    chain = _run_probe(_IMPORT_CHAIN_PROBE, [package, target], timeout=180)
+    return [name for name in chain or [] if name != "__main__"]
 
 
 _MEMORY_PROBE = """
@@ -230,24 +237,8 @@ print(json.dumps(steps))
 def memory_steps(model: Path) -> List[Dict[str, object]]:
     """RSS of a fresh process as it becomes a Rasa server step by step, to say what the server's memory
     is made of; [] if the probe fails (it is an explanation, not a measurement the targets use)."""
-    import json
-    import subprocess
-    import sys
-
-    from bot.settings import PROJECT_ROOT, rasa_environment
-
-    try:
-        out = subprocess.run(
-            [sys.executable, "-c", _MEMORY_PROBE, str(model)],
-            cwd=PROJECT_ROOT,
-            env=rasa_environment(),
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=True,
-        )
-        steps = json.loads(out.stdout.strip().splitlines()[-1])
-    except (OSError, subprocess.SubprocessError, ValueError, IndexError):
+    steps = _run_probe(_MEMORY_PROBE, [str(model)], timeout=300)
+    if steps is None:
         return []
     rows, previous = [], 0
     for name, rss in steps:

@@ -45,6 +45,15 @@ def usable_buttons(buttons: Any) -> List[Dict[str, str]]:
     return usable
 
 
+def contact_card(reply: Dict[str, Any]) -> Optional[Dict[str, str]]:
+    """The hand-off's contact payload ({"custom": {"contact": ...}}), when it is complete."""
+    custom = reply.get("custom")
+    contact = custom.get("contact") if isinstance(custom, dict) else None
+    if isinstance(contact, dict) and contact.get("phone_number") and contact.get("first_name"):
+        return {"phone_number": str(contact["phone_number"]), "first_name": str(contact["first_name"])}
+    return None
+
+
 def to_outgoing(replies: List[Dict[str, Any]]) -> List[Outgoing]:
     messages: List[Outgoing] = []
     for reply in replies:
@@ -54,16 +63,8 @@ def to_outgoing(replies: List[Dict[str, Any]]) -> List[Outgoing]:
             pieces = split_text(escape(text))
             messages += [Outgoing(text=piece) for piece in pieces]
             messages[-1].buttons = usable_buttons(reply.get("buttons"))
-        custom = reply.get("custom")
-        if isinstance(custom, dict) and isinstance(custom.get("contact"), dict):
-            contact = custom["contact"]
-            if contact.get("phone_number") and contact.get("first_name"):
-                messages.append(
-                    Outgoing(
-                        contact={
-                            "phone_number": str(contact["phone_number"]),
-                            "first_name": str(contact["first_name"])[:64],
-                        }
-                    )
-                )
+        contact = contact_card(reply)
+        if contact:
+            # Telegram's limit for a contact's first name
+            messages.append(Outgoing(contact={**contact, "first_name": contact["first_name"][:64]}))
     return messages

@@ -18,7 +18,7 @@ from bot.gateway import texts
 from bot.gateway.identity import web_sender
 from bot.gateway.memory import ChatMemory
 from bot.gateway.rasa_backend import BackendError, RasaBackend
-from bot.gateway.replies import usable_buttons
+from bot.gateway.replies import contact_card, usable_buttons
 from bot.gateway.web.chat_page import render_chat_page
 from bot.gateway.web.poster import render_poster
 from bot.gateway.web.scenarios import Scenario
@@ -50,14 +50,9 @@ def _for_page(replies: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
         if isinstance(reply.get("text"), str) and reply["text"].strip():
             item["text"] = reply["text"]
             item["buttons"] = usable_buttons(reply.get("buttons"))
-        contact = (
-            (reply.get("custom") or {}).get("contact") if isinstance(reply.get("custom"), dict) else None
-        )
-        if isinstance(contact, dict) and contact.get("phone_number") and contact.get("first_name"):
-            item["contact"] = {
-                "phone_number": str(contact["phone_number"]),
-                "first_name": str(contact["first_name"]),
-            }
+        contact = contact_card(reply)
+        if contact:
+            item["contact"] = contact
         if item:
             shaped.append(item)
     return shaped

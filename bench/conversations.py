@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Dict, List, Sequence, Tuple
 
 from bot.evaluation import load_holdout
-from bot.nlu.scripts import LANGUAGES
+from bot.vocabulary import LANGUAGES
 
 GREETING = "greet"
 # The hotline questions a conversation sometimes adds; answered by action_hotline_handoff.

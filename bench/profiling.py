@@ -33,8 +33,8 @@ import numpy as np
 
 from bench.conversations import ConversationSource
 from bot.evaluation import load_holdout
-from bot.nlu.scripts import LANGUAGES
 from bot.settings import PROJECT_ROOT
+from bot.vocabulary import LANGUAGES
 
 NLG_TYPE = "bot.nlg.TranslatingNLG"  # as in endpoints.yml
 _NODE_INDEX = re.compile(r"\d+$")

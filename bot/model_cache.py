@@ -15,10 +15,29 @@ import time
 from pathlib import Path
 from typing import Iterable, List, Optional
 
-from bot.settings import Settings, rasa_environment
+from bot.settings import PROJECT_ROOT, Settings, rasa_environment
 
-TRAINING_DATA = ("data/nlu", "data/rules.yml")
-MODEL_INPUTS = ("config.yml", "domain.yml", *TRAINING_DATA, "bot/nlu")
+STORIES_DIR = "stories"  # rules and training stories at its top; its tests/ folder is never trained on
+NLU_DATA = "data/nlu"
+
+
+def training_data(root: Path = PROJECT_ROOT) -> List[str]:
+    """The training data `rasa train` reads: the NLU examples and the stories folder's own files."""
+    return [NLU_DATA, *sorted(p.relative_to(root).as_posix() for p in (root / STORIES_DIR).glob("*.yml"))]
+
+
+# The word lists that decide a message's language, which decides which messages get the English
+# sentence embedding (bot/nlu/sentence_embedder.py): the rest of data/lexicon/ is read at run time only.
+LANGUAGE_LISTS = tuple(
+    f"data/lexicon/{name}.yml"
+    for name in ("romanized_lao", "romanized_thai", "english_words", "lao_in_thai_letters")
+)
+
+
+def model_inputs(root: Path = PROJECT_ROOT) -> List[str]:
+    return ["config.yml", "domain.yml", *training_data(root), "bot/nlu", *LANGUAGE_LISTS]
+
+
 # Of the locked packages, those whose version changes what the model learns or how it loads.
 MODEL_PACKAGES = ("rasa", "tensorflow", "scikit-learn", "numpy", "laonlp", "pythainlp")
 
@@ -40,9 +59,9 @@ def _model_package_pins(root: Path) -> bytes:
     return "\n".join(sorted(line for line in lines if line.split("==")[0].lower() in MODEL_PACKAGES)).encode()
 
 
-def fingerprint(root: Path, inputs: Iterable[str] = MODEL_INPUTS) -> str:
+def fingerprint(root: Path, inputs: Optional[Iterable[str]] = None) -> str:
     digest = hashlib.sha256(_model_package_pins(root))
-    for path in _files(root, inputs):
+    for path in _files(root, model_inputs(root) if inputs is None else inputs):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
@@ -73,7 +92,7 @@ def train_command(config: str, out_dir: Path, name: str) -> List[str]:
         "--domain",
         "domain.yml",
         "--data",
-        *TRAINING_DATA,
+        *training_data(),
         "--out",
         str(out_dir),
         "--fixed-model-name",

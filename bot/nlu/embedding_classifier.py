@@ -19,8 +19,22 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix
 
-from bot.nlu.blended_classifier import RANKING, blend
-from bot.nlu.scripts import detect_language
+from bot.text.language_id import detect_language
+
+RANKING = "intent_ranking"
+
+
+def blend(
+    first: List[Dict[str, Any]], second: List[Dict[str, Any]], second_weight: float
+) -> List[Dict[str, Any]]:
+    """The weighted mean of two intent rankings (an intent missing from one counts as 0 there)."""
+    scores: Dict[str, float] = {}
+    for ranking, weight in ((first, 1 - second_weight), (second, second_weight)):
+        for entry in ranking:
+            scores[entry["name"]] = scores.get(entry["name"], 0.0) + weight * float(entry["confidence"])
+    return [
+        {"name": name, "confidence": score} for name, score in sorted(scores.items(), key=lambda kv: -kv[1])
+    ]
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)

@@ -22,7 +22,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.minilm import load_model
-from bot.nlu.scripts import detect_language
+from bot.text.language_id import detect_language
 
 DIMENSIONS = 384
 

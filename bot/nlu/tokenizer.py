@@ -14,7 +14,8 @@ from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.scripts import LAO, THAI, script_runs
+from bot.text.scripts import script_runs
+from bot.vocabulary import LAO, THAI
 
 Segmenter = Callable[[str], List[str]]
 

@@ -22,7 +22,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.scripts import script_of
+from bot.text.scripts import script_of
 
 FALLBACK = "nlu_fallback"
 # Longer than any real word: a run of one key, or text the dictionaries could not split.

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.nlu.scripts import detect_language, script_runs
+from bot.text.scripts import dominant_script, script_runs
 
 
 @pytest.mark.parametrize(
@@ -20,7 +20,7 @@ from bot.nlu.scripts import detect_language, script_runs
     ],
 )
 def test_language_follows_the_script(text: str, language: str) -> None:
-    assert detect_language(text) == language
+    assert dominant_script(text) == language
 
 
 def test_script_runs_cover_the_text_exactly() -> None:

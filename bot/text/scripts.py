@@ -12,13 +12,7 @@ import unicodedata
 from collections import Counter
 from typing import Iterator, Optional
 
-LAO = "lo"
-THAI = "th"
-ENGLISH = "en"
-LANGUAGES = (LAO, THAI, ENGLISH)
-# The parse-data key the language detector fills. It lives here, not beside the Rasa component,
-# so that the action server can read it without importing Rasa's graph (and TensorFlow).
-DETECTED_LANGUAGE = "detected_language"
+from bot.vocabulary import ENGLISH, LAO, THAI
 
 _LAO_RANGE = "\u0e80-\u0eff"
 _THAI_RANGE = "\u0e00-\u0e7f"
@@ -45,8 +39,8 @@ def script_runs(text: str) -> Iterator[tuple[str, Optional[str]]]:
         yield run, first if first in (LAO, THAI) else None
 
 
-def detect_language(text: str) -> Optional[str]:
-    """The language of a message from its letters, or None when it has no letters.
+def dominant_script(text: str) -> Optional[str]:
+    """The language whose script a message is written in (lo, th or en for Latin), or None without letters.
 
     Any Lao or Thai letters win over Latin ones: a Lao message often carries an
     English word ("ຢາກໄປເຮັດວຽກ online"), while an English message with Lao

@@ -1,16 +1,22 @@
-"""The project's own NLU components beyond the tokenizer: MiniLM, the blends, the letterless fallback."""
+"""The project's own NLU components beyond the tokenizer, each on its own: MiniLM and its classifier,
+the linear intent classifier, the letterless fallback, the danger net, the rule entities and the
+language detector."""
 
 import numpy as np
 import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
+from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.blended_classifier import blend
-from bot.nlu.embedding_classifier import EmbeddingIntentClassifier
+from bot.nlu.danger_net import DangerNet
+from bot.nlu.embedding_classifier import EmbeddingIntentClassifier, blend
+from bot.nlu.language_detector import LanguageDetector
+from bot.nlu.linear_classifier import SparseLinearIntentClassifier
 from bot.nlu.minilm import load_model
+from bot.nlu.rule_entities import RuleEntityExtractor
 from bot.nlu.sentence_embedder import EnglishSentenceEmbedder
 from bot.nlu.tokenizer import LaoThaiTokenizer
 from bot.nlu.unfamiliar_text_fallback import UnfamiliarTextFallback
@@ -114,3 +120,72 @@ def test_unfamiliar_messages_fall_back(text: str, fallback: bool, tmp_path) -> N
     message.set("intent_ranking", [{"name": "thanks", "confidence": 0.9}])
     component.process([message])
     assert (message.get("intent")["name"] == "nlu_fallback") is fallback
+
+
+def test_linear_classifier_learns_ranks_and_survives_a_reload(tmp_path) -> None:
+    texts = [
+        "hello",
+        "hi there",
+        "good morning",
+        "help me i am locked in",
+        "they lock me in",
+        "i cannot get out",
+    ]
+    intents = ["greet"] * 3 + ["need_help_now"] * 3
+    tokenizer = LaoThaiTokenizer(LaoThaiTokenizer.get_default_config())
+    chars = component(
+        CountVectorsFeaturizer, tmp_path, alias="chars", analyzer="char_wb", min_ngram=1, max_ngram=3
+    )
+    messages = [Message(data={"text": t, "intent": i}) for t, i in zip(texts, intents, strict=True)]
+    tokenizer.process(messages)
+    chars.train(TrainingData(messages))
+    chars.process_training_data(TrainingData(messages))
+    (tmp_path / "model").mkdir()
+    storage = LocalModelStorage(tmp_path / "model")
+    resource = Resource("linear")
+    classifier = SparseLinearIntentClassifier.create({"featurizers": ["chars"]}, storage, resource, None)
+    classifier.train(TrainingData(messages))
+    reloaded = SparseLinearIntentClassifier.load({"featurizers": ["chars"]}, storage, resource, None)
+    message = Message(data={"text": "please help, locked in"})
+    tokenizer.process([message])
+    chars.process([message])
+    reloaded.process([message])
+    ranking = message.get("intent_ranking")
+    assert message.get("intent")["name"] == "need_help_now" == ranking[0]["name"]
+    assert sum(r["confidence"] for r in ranking) == pytest.approx(1.0)
+
+
+def test_danger_net_overrides_a_topic_but_keeps_a_hand_off_intent() -> None:
+    net = DangerNet.create({}, None, None, None)
+    fees = Message(data={"text": "they say i owe them money and i cant go home until i pay"})
+    fees.set("intent", {"name": "ask_recruitment_fees", "confidence": 0.9})
+    fees.set("intent_ranking", [{"name": "ask_recruitment_fees", "confidence": 0.9}])
+    report = Message(data={"text": "my sister is locked in a room"})
+    report.set("intent", {"name": "report_trafficking", "confidence": 0.8})
+    question = Message(data={"text": "what if they keep my passport?"})
+    question.set("intent", {"name": "ask_worker_rights", "confidence": 0.8})
+    net.process([fees, report, question])
+    assert fees.get("intent")["name"] == "need_help_now"
+    assert [r["name"] for r in fees.get("intent_ranking")] == ["need_help_now", "ask_recruitment_fees"]
+    assert fees.get("danger_cues") == ["debt_bondage"]
+    assert report.get("intent")["name"] == "report_trafficking" and report.get("danger_cues") == ["locked_in"]
+    assert question.get("intent")["name"] == "ask_worker_rights" and not question.get("danger_cues")
+
+
+def test_rule_entities_tell_where_she_is_from_what_she_asks_about() -> None:
+    extractor = RuleEntityExtractor.create({}, None, None, None)
+    message = Message(data={"text": "I am in Vientiane. A broker offers me a job in Malaysia"})
+    message.set("intent", {"name": "check_job_offer"})
+    extractor.process([message])
+    found = [(e["entity"], e["value"]) for e in message.get("entities")]
+    assert found == [("country", "laos"), ("location", "laos"), ("country", "malaysia")]
+    button = Message(data={"text": '/inform_location{"location": "thailand"}'})
+    extractor.process([button])
+    assert not button.get("entities")  # a payload's entities are its own
+
+
+def test_language_detector_reads_romanized_lao_as_lao() -> None:
+    detector = LanguageDetector.create({}, None, None, None)
+    message = Message(data={"text": "khoy yak pai het viak yu thai"})
+    detector.process([message])
+    assert (message.get("detected_language"), message.get("written_as")) == ("lo", "latin_lao")

@@ -3,12 +3,12 @@
 import shutil
 from pathlib import Path
 
-from bot.model_cache import MODEL_INPUTS, fingerprint
+from bot.model_cache import fingerprint, model_inputs
 from bot.settings import PROJECT_ROOT
 
 
 def copy_inputs(tmp_path: Path) -> Path:
-    for name in (*MODEL_INPUTS, "requirements.lock"):
+    for name in (*model_inputs(), "requirements.lock"):
         source = PROJECT_ROOT / name
         target = tmp_path / name
         if source.is_dir():

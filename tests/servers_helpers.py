@@ -21,9 +21,9 @@ import psutil
 import sqlalchemy as sa
 
 from bot.gateway import texts
-from bot.nlu.scripts import LANGUAGES
 from bot.services import Service, start_action_server, start_gateway, start_rasa_server
 from bot.settings import Settings
+from bot.vocabulary import LANGUAGES
 from tests.conftest import free_port
 from tests.fake_telegram import Call, FakeTelegram, text_update
 
@@ -79,7 +79,8 @@ def event_counts(database_url: str) -> Counter:
     engine = create_engine(database_url)
     try:
         with engine.connect() as connection:
-            rows = connection.execute(sa.text("SELECT kind, COUNT(*) FROM events GROUP BY kind")).all()
+            query = sa.text("SELECT kind, SUM(count) FROM daily_counts GROUP BY kind")
+            rows = connection.execute(query).all()
         return Counter({kind: int(count) for kind, count in rows})
     except sa.exc.SQLAlchemyError:
         return Counter()

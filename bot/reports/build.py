@@ -13,15 +13,15 @@ from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from babel.dates import format_date
 
-from bot.contacts.directory import COUNTRIES
 from bot.contacts.handoff import COUNTRY_NAMES
 from bot.i18n.catalogs import translate
 from bot.reports import labels
 from bot.reports.period import Period
 from bot.reports.source import EventCounts
 from bot.reports.suppression import TOTAL, Cell, protect_column, protect_table, single
+from bot.vocabulary import COUNTRIES, LOCATIONS, UNKNOWN_PLACE
 
-NONE_KEY = "unknown"
+NONE_KEY = "not_known"  # a field nobody knew: not "unknown", which is she said she does not know
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ class Report:
 
 
 def _tally(counts: Counter, kind: str, field_index: int) -> Counter:
-    """Events of one kind by one field (2 language, 3 topic, 4 country, 5 need, 6 outcome)."""
+    """Events of one kind by one field (2 language, 3 topic, 4 country, 5 location, 6 need, 7 outcome)."""
     tally: Counter = Counter()
     for key, number in counts.items():
         if key[1] == kind:
@@ -179,12 +179,14 @@ def build_report(
     languages = named(labels.LANGUAGE_NAMES, [*labels.LANGUAGE_NAMES, NONE_KEY])
     topics = named(labels.TOPICS, labels.TOPICS)
     countries = named(COUNTRY_NAMES, COUNTRIES)
+    places = named({**COUNTRY_NAMES, UNKNOWN_PLACE: labels.DOES_NOT_KNOW}, LOCATIONS)
     outcomes = named(labels.OUTCOMES, labels.OUTCOMES)
     tallies: List[Tuple[str, str, List[tuple], Callable[[Counter], Counter]]] = [
         ("topics", labels.TOPICS_TITLE, topics, lambda c: _tally(c, "topic", 3)),
         ("languages", labels.LANGUAGES_TITLE, languages, lambda c: _tally(c, "conversation", 2)),
         ("countries", labels.COUNTRIES_TITLE, countries, _countries),
-        ("job_checks", labels.OUTCOMES_TITLE, outcomes, lambda c: _tally(c, "job_check", 6)),
+        ("locations", labels.LOCATIONS_TITLE, places, lambda c: _tally(c, "location", 5)),
+        ("job_checks", labels.OUTCOMES_TITLE, outcomes, lambda c: _tally(c, "job_check", 7)),
     ]
     report.tables = [
         _table(key, t(title), categories, tally(now), tally(before), threshold, t(labels.TOTAL))
@@ -218,6 +220,7 @@ def _weeks(counts: Counter, period: Period, threshold: int, language: str) -> tu
 
 def _handoffs(now: Counter, before: Counter, threshold: int, t: Callable[[str], str]) -> CrossTable:
     rows = [(c, t(COUNTRY_NAMES[c])) for c in COUNTRIES] + [(NONE_KEY, t(labels.NOT_KNOWN))]
+    rows.insert(len(COUNTRIES), (UNKNOWN_PLACE, t(labels.DOES_NOT_KNOW)))
     columns = [(n, t(label)) for n, label in labels.NEEDS.items()] + [(NONE_KEY, t(labels.NOT_KNOWN))]
     row_keys, column_keys = [k for k, _ in rows], [k for k, _ in columns]
 
@@ -225,7 +228,7 @@ def _handoffs(now: Counter, before: Counter, threshold: int, t: Callable[[str], 
         tally: Counter = Counter()
         for key, number in counts.items():
             if key[1] == "handoff":
-                tally[(key[4] or NONE_KEY, key[5] or NONE_KEY)] += number
+                tally[(key[5] or NONE_KEY, key[6] or NONE_KEY)] += number
         return tally
 
     cells = protect_table(cross(now), row_keys, column_keys, threshold)
@@ -239,7 +242,7 @@ def _handoffs(now: Counter, before: Counter, threshold: int, t: Callable[[str], 
     return CrossTable(
         "handoffs",
         t(labels.HANDOFFS_TITLE),
-        t(labels.COUNTRY),
+        t(labels.WHERE_SHE_IS),
         rows,
         columns + [(TOTAL, t(labels.TOTAL))],
         cells,

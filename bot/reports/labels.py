@@ -30,6 +30,7 @@ TOPICS: Dict[str, str] = {
     "about_privacy": N_("Who sees the chat"),
     "ask_safe_chat": N_("Erasing the chat, phone safety"),
     "bot_challenge": N_("Is this a person?"),
+    "ask_for_person": N_("Wants to talk to a person"),
 }
 
 # "In …", not the bare names: those are the language buttons' texts, which stay in their own script.
@@ -40,6 +41,9 @@ NEEDS: Dict[str, str] = {
     "help": N_("Help line"),
     "labour": N_("Work problems"),
     "going_home": N_("Going home"),
+    "police": N_("Police"),
+    "medical": N_("Ambulance or doctor"),
+    "fire": N_("Fire brigade"),
 }
 
 OUTCOMES: Dict[str, str] = {
@@ -49,6 +53,7 @@ OUTCOMES: Dict[str, str] = {
 }
 
 NOT_KNOWN = N_("Not known")
+DOES_NOT_KNOW = N_("She did not know")
 TITLE = N_("Help-line demand report")
 SAMPLE_BANNER = N_("SAMPLE DATA: made up by `helpline stats sample`, not real conversations.")
 DEMO_INCLUDED = N_("Demo conversations are included.")
@@ -63,7 +68,8 @@ WEEKLY = N_("Conversations per week")
 WEEK_OF = N_("Week of {day}")
 TOPICS_TITLE = N_("What people asked about")
 LANGUAGES_TITLE = N_("Conversations by language")
-COUNTRIES_TITLE = N_("Countries named in questions")
+COUNTRIES_TITLE = N_("Countries asked about (a job's or a husband's country, not where she is)")
+LOCATIONS_TITLE = N_("Where people said they are now")
 HANDOFFS_TITLE = N_("Hand-offs by where she is and what she needed")
 OUTCOMES_TITLE = N_("Job-offer checks by result")
 
@@ -72,18 +78,20 @@ SHARE = N_("Share")
 PREVIOUS_PERIOD = N_("Previous period")
 CHANGE = N_("Change")
 TOTAL = N_("Total")
-COUNTRY = N_("Country")
+WHERE_SHE_IS = N_("Where she is")
 
 METHOD_TITLE = N_("How to read these numbers")
 METHOD = N_(
     "Each number counts events, not people: one person who asks about two topics counts in both, "
     "and someone who comes back next week counts again. No message text and no account is stored, "
-    "only the day, the language, the topic, the country, the kind of help line, the channel and the "
-    "job-check result. Numbers under {threshold} are shown as <{threshold}, zero included, so that "
+    "only how many there were each day of each language, topic, country asked about, place she said "
+    "she is in, kind of help line, channel and job-check result. Numbers under {threshold} are shown as "
+    "<{threshold}, zero included, so that "
     "nobody can be recognised from a small number. Where one hidden number other than zero could be "
     "worked out from a total, a second number is hidden too and shown as *. Totals and shares count every "
-    "event, hidden ones included. The change compares this period with the same number of days "
-    "just before it, and is left out where either number is hidden."
+    "event, hidden ones included. A report covers whole weeks, Monday to Sunday, so that two reports never "
+    "differ by a single day. The change compares this period with the same number of weeks just before "
+    "it, and is left out where either number is hidden."
 )
 METHOD_DEMO = N_(
     "Conversations on the demo page, at village meetings, are not counted unless the report says so."

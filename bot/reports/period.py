@@ -1,4 +1,9 @@
-"""The period a report covers, the one before it, and its weeks (Monday to Sunday)."""
+"""The period a report covers, the one before it, and its weeks (Monday to Sunday).
+
+A report covers whole weeks that have ended: two reports whose periods differed by one day could
+be subtracted to reveal that day's small counts, so the dates asked for are widened to the weeks
+they fall in, and a week still under way is left out.
+"""
 
 from __future__ import annotations
 
@@ -45,21 +50,39 @@ def parse_day(text: str) -> dt.date:
         raise PeriodError(f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-03-31") from None
 
 
+def sunday(day: dt.date) -> dt.date:
+    return monday(day) + dt.timedelta(days=6)
+
+
+def last_whole_week_end(today: dt.date) -> dt.date:
+    """The Sunday of the last week that has ended."""
+    return monday(today) - dt.timedelta(days=1)
+
+
 def choose_period(
     since: Optional[str], until: Optional[str], weeks: Optional[int], today: Optional[dt.date] = None
 ) -> Period:
-    """--since/--until, or the last N whole weeks up to today (12, a quarter, by default)."""
+    """--since/--until widened to whole weeks, or the last N whole weeks (12, a quarter, by default);
+    never a week that has not ended."""
     today = today or dt.date.today()
-    end = parse_day(until) if until else today
     if since and weeks:
         raise PeriodError("give either --since or --weeks, not both")
+    latest = last_whole_week_end(today)
+    asked_end = parse_day(until) if until else latest
+    end = min(sunday(asked_end), latest)
     if since:
-        start = parse_day(since)
+        asked_start = parse_day(since)
+        if asked_start > asked_end:
+            raise PeriodError(f"the period starts ({asked_start}) after it ends ({asked_end})")
+        start = monday(asked_start)
     else:
         count = weeks or 12
         if count < 1:
             raise PeriodError("--weeks must be 1 or more")
         start = monday(end) - dt.timedelta(weeks=count - 1)
     if start > end:
-        raise PeriodError(f"the period starts ({start}) after it ends ({end})")
+        raise PeriodError(
+            f"no whole week has ended in the period asked for (it ends {asked_end}; the last whole week "
+            f"ended {latest})"
+        )
     return Period(start, end)

@@ -13,7 +13,7 @@ from typing import Optional, Tuple
 import sqlalchemy as sa
 
 from bot.reports.period import Period
-from bot.stats.schema import events
+from bot.stats.schema import daily_counts
 from bot.stats.store import (
     DEFAULT_SQLITE_PATH,
     create_engine,
@@ -27,8 +27,10 @@ class ReportError(Exception):
     """Something the person running the report can fix; its message says how."""
 
 
-# day, kind, language, topic, country, need, outcome
-EventKey = Tuple[dt.date, str, Optional[str], Optional[str], Optional[str], Optional[str], Optional[str]]
+# day, kind, language, topic, country (asked about), location (where she is), need, outcome
+EventKey = Tuple[
+    dt.date, str, Optional[str], Optional[str], Optional[str], Optional[str], Optional[str], Optional[str]
+]
 
 
 @dataclass
@@ -70,7 +72,8 @@ def open_database(location: str) -> sa.engine.Engine:
         engine = create_engine(location)
     try:
         revision = current_revision(engine)
-        has_events = sa.inspect(engine).has_table(events.name)
+        tables = sa.inspect(engine)
+        has_events = tables.has_table(daily_counts.name) or tables.has_table("events")  # events: before 0003
     except sa.exc.DatabaseError as error:
         raise ReportError(
             f"Cannot read the statistics database {describe(location)} "
@@ -96,27 +99,28 @@ def open_database(location: str) -> sa.engine.Engine:
 
 
 def count_events(engine: sa.engine.Engine, span: Period, include_demo: bool) -> EventCounts:
-    """Events per day and category in the span, grouped in the database so that a million rows
-    come back as a few thousand."""
-    c = events.c
+    """Events per day and category in the span, summed in the database over channels and flags."""
+    c = daily_counts.c
     in_span = sa.and_(c.day >= span.start, c.day <= span.end)
-    columns = [c.day, c.kind, c.language, c.topic, c.country, c.need, c.outcome]
-    query = sa.select(*columns, sa.func.count()).where(in_span).group_by(*columns)
+    columns = [c.day, c.kind, c.language, c.topic, c.country, c.location, c.need, c.outcome]
+    query = sa.select(*columns, sa.func.sum(c.count)).where(in_span).group_by(*columns)
     if not include_demo:
         query = query.where(c.demo == sa.false())
     with engine.connect() as connection:
         counts: Counter = Counter()
-        for *key, number in connection.execute(query):
-            day = key[0] if isinstance(key[0], dt.date) else dt.date.fromisoformat(str(key[0]))
-            counts[(day, *key[1:])] += number
+        for day, *key, number in connection.execute(query):
+            day = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
+            counts[(day, *(value or None for value in key))] += int(number)
         sample = bool(
             connection.execute(sa.select(sa.func.count()).where(in_span, c.sample == sa.true())).scalar()
         )
         demo_left_out = 0
         if not include_demo:
-            demo_left_out = connection.execute(
-                sa.select(sa.func.count()).where(in_span, c.demo == sa.true())
-            ).scalar_one()
+            demo_left_out = int(
+                connection.execute(
+                    sa.select(sa.func.coalesce(sa.func.sum(c.count), 0)).where(in_span, c.demo == sa.true())
+                ).scalar_one()
+            )
     return EventCounts(counts, sample, demo_left_out)
 
 
@@ -124,6 +128,6 @@ def days_with_events(engine: sa.engine.Engine) -> Tuple[Optional[dt.date], Optio
     """The first and last day in the database, to help someone whose period was empty."""
     with engine.connect() as connection:
         first, last = connection.execute(
-            sa.select(sa.func.min(events.c.day), sa.func.max(events.c.day))
+            sa.select(sa.func.min(daily_counts.c.day), sa.func.max(daily_counts.c.day))
         ).one()
     return first, last

@@ -13,16 +13,27 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterator, Mapping, Optional
 
-from bot.contacts.directory import COUNTRIES, NEEDS
-from bot.nlu.scripts import DETECTED_LANGUAGE, LANGUAGES
-from bot.stats.schema import CHANNELS, OUTCOMES, StatEvent
+from bot.stats.schema import OUTCOMES, StatEvent
+from bot.vocabulary import (
+    CHANNEL_KEY,
+    CHANNELS,
+    COUNTRIES,
+    COUNTRY_ENTITY,
+    DEMO_KEY,
+    DETECTED_LANGUAGE,
+    HANDOFF_SLOT,
+    JOB_CHECK_OUTCOME_SLOT,
+    LANGUAGE_HINT_KEY,
+    LANGUAGE_SLOT,
+    LANGUAGES,
+    LOCATION_SLOT,
+    LOCATIONS,
+    NEEDS,
+)
 
 # Answers inside a question flow, not topics she asked about.
 NOT_TOPICS = frozenset({"affirm", "deny", "dont_know", "stop"})
 FALLBACK_INTENT = "nlu_fallback"
-HANDOFF_SLOT = "handoff"
-JOB_CHECK_SLOT = "job_check_outcome"
-LANGUAGE_SLOT = "language"
 
 
 def _one_of(value: Any, allowed: tuple) -> Optional[str]:
@@ -36,6 +47,7 @@ class _Conversation:
     counted: bool = False
     channel: str = "other"
     demo: bool = False
+    location: Optional[str] = None  # where she said she is, once she said it
 
 
 class EventMapper:
@@ -64,6 +76,8 @@ class EventMapper:
         kind = event.get("event")
         if kind == "session_started":
             self._conversation(sender).counted = False
+        elif kind == "restart":
+            self._conversations.pop(sender, None)  # she erased the conversation: forget it here too
         elif kind == "slot":
             yield from self._slot(self._conversation(sender), event)
         elif kind == "user":
@@ -82,11 +96,13 @@ class EventMapper:
     def _user(self, state: _Conversation, event: Mapping[str, Any]) -> Iterator[StatEvent]:
         parse: Dict[str, Any] = event.get("parse_data") or {}
         metadata: Mapping[str, Any] = event.get("metadata") or {}
-        state.channel = _one_of(metadata.get("channel") or event.get("input_channel"), CHANNELS) or "other"
-        state.demo = bool(metadata.get("demo"))
+        if not isinstance(metadata, Mapping):
+            metadata = {}
+        state.channel = _one_of(metadata.get(CHANNEL_KEY) or event.get("input_channel"), CHANNELS) or "other"
+        state.demo = bool(metadata.get(DEMO_KEY))
         state.language = _one_of(parse.get(DETECTED_LANGUAGE), LANGUAGES) or state.language
         if state.language is None:
-            state.language = _one_of(metadata.get("language_hint"), LANGUAGES)
+            state.language = _one_of(metadata.get(LANGUAGE_HINT_KEY), LANGUAGES)
         if not state.counted:
             state.counted = True
             yield self._row(state, "conversation")
@@ -94,20 +110,24 @@ class EventMapper:
         if intent == FALLBACK_INTENT:
             yield self._row(state, "fallback")
         elif intent in self.topics and intent not in NOT_TOPICS:
-            countries = [e.get("value") for e in parse.get("entities") or [] if e.get("entity") == "country"]
+            entities = parse.get("entities") or []
+            countries = [e.get("value") for e in entities if e.get("entity") == COUNTRY_ENTITY]
             country = next((c for c in countries if c in COUNTRIES), None)
-            yield self._row(state, "topic", topic=intent, country=country)
+            yield self._row(state, "topic", topic=intent, country=country, location=state.location)
 
     def _slot(self, state: _Conversation, event: Mapping[str, Any]) -> Iterator[StatEvent]:
         name, value = event.get("name"), event.get("value")
         if name == LANGUAGE_SLOT:
             state.chosen_language = _one_of(value, LANGUAGES)
+        elif name == LOCATION_SLOT and value in LOCATIONS and value != state.location:
+            state.location = value
+            yield self._row(state, "location", location=value)  # once a conversation per place she names
         elif name == HANDOFF_SLOT and isinstance(value, dict):
             yield self._row(
                 state,
                 "handoff",
-                country=_one_of(value.get("country"), COUNTRIES),
+                location=_one_of(value.get("location"), LOCATIONS),
                 need=_one_of(value.get("need"), NEEDS),
             )
-        elif name == JOB_CHECK_SLOT and value in OUTCOMES:
+        elif name == JOB_CHECK_OUTCOME_SLOT and value in OUTCOMES:
             yield self._row(state, "job_check", outcome=value)

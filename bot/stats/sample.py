@@ -14,7 +14,8 @@ from typing import Dict, Iterator, List, Optional
 
 import sqlalchemy as sa
 
-from bot.stats.schema import StatEvent, events
+from bot.stats.schema import StatEvent, daily_counts
+from bot.stats.store import add_counts
 
 DEFAULT_DAYS = 182  # two quarters: a quarter's report and the quarter before it to compare with
 
@@ -96,17 +97,20 @@ def _conversation(rng: random.Random, day: dt.date, progress: float, demo: bool)
 
     yield event("conversation")
     weights = _topic_weights(progress)
+    location: Optional[str] = None
     for _ in range(rng.choices((1, 2, 3, 4), weights=(45, 30, 17, 8))[0]):
         if rng.random() < 0.08:
             yield event("fallback")
             continue
         topic = _pick(rng, weights)
         country = _pick(rng, DESTINATIONS) if rng.random() < 0.4 else None
-        yield event("topic", topic=topic, country=country)
+        yield event("topic", topic=topic, country=country, location=location)
         need = HANDOFF_NEED.get(topic)
         if need and (need != "labour" or rng.random() < 0.4):
-            where = _pick(rng, WHERE_SHE_IS) if rng.random() < 0.94 else None
-            yield event("handoff", country=where, need=need)
+            if location is None:  # asked "where are you now?", most answer
+                location = _pick(rng, WHERE_SHE_IS) if rng.random() < 0.94 else "unknown"
+                yield event("location", location=location)
+            yield event("handoff", location=location, need=need)
         if topic == "check_job_offer" and rng.random() < 0.7:
             yield event("job_check", outcome=_pick(rng, OUTCOMES))
 
@@ -134,14 +138,13 @@ def write_sample(engine: sa.engine.Engine, stream: Iterator[StatEvent], batch: i
     """Replace the earlier sample events with these; returns how many were written."""
     written = 0
     with engine.begin() as connection:
-        connection.execute(events.delete().where(events.c.sample == sa.true()))
-        rows: List[dict] = []
+        connection.execute(daily_counts.delete().where(daily_counts.c.sample == sa.true()))
+        events: List[StatEvent] = []
         for event in stream:
-            rows.append(event.row())
-            if len(rows) >= batch:
-                connection.execute(events.insert(), rows)
-                written, rows = written + len(rows), []
-        if rows:
-            connection.execute(events.insert(), rows)
-            written += len(rows)
+            events.append(event)
+            if len(events) >= batch:
+                add_counts(connection, events)
+                written, events = written + len(events), []
+        add_counts(connection, events)
+        written += len(events)
     return written

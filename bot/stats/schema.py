@@ -1,35 +1,59 @@
-"""The statistics table. Every column is coarse and from a closed set: no text, no id, no time of day."""
+"""The statistics table: how many events of each coarse kind a day. No text, no id, no order.
+
+One row per day and combination of closed-set fields, with its count (migration 0003). A row has
+no id and the table keeps no insertion order (SQLite: WITHOUT ROWID, stored by its key), so nothing
+links the events of one conversation: a report sees only how many. An unknown field is stored as
+"" (part of the key), and read back as None.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 
 import sqlalchemy as sa
 
+from bot.vocabulary import CHANNELS
+
 metadata = sa.MetaData()
 
-events = sa.Table(
-    "events",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("day", sa.Date, nullable=False, index=True),
-    sa.Column("kind", sa.String(16), nullable=False),
-    sa.Column("language", sa.String(2)),
-    sa.Column("topic", sa.String(40)),
-    sa.Column("country", sa.String(16)),
-    sa.Column("need", sa.String(16)),
-    sa.Column("channel", sa.String(16), nullable=False),
-    sa.Column("outcome", sa.String(8)),
-    sa.Column("demo", sa.Boolean, nullable=False, default=False),
-    # Made up by `helpline stats sample`, so that a report of it says so (migration 0002).
-    sa.Column("sample", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
+# The fields that make a row's key, after the day.
+DIMENSIONS = (
+    "kind",
+    "language",
+    "topic",
+    "country",
+    "location",
+    "need",
+    "channel",
+    "outcome",
+    "demo",
+    "sample",
 )
 
-KINDS = ("conversation", "topic", "handoff", "job_check", "fallback")
-CHANNELS = ("telegram", "web", "rest", "terminal", "other")
+daily_counts = sa.Table(
+    "daily_counts",
+    metadata,
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("kind", sa.String(16), primary_key=True),
+    sa.Column("language", sa.String(2), primary_key=True, server_default=""),
+    sa.Column("topic", sa.String(40), primary_key=True, server_default=""),
+    sa.Column("country", sa.String(16), primary_key=True, server_default=""),  # the country asked about
+    sa.Column("location", sa.String(16), primary_key=True, server_default=""),  # where she said she is
+    sa.Column("need", sa.String(16), primary_key=True, server_default=""),
+    sa.Column("channel", sa.String(16), primary_key=True),
+    sa.Column("outcome", sa.String(8), primary_key=True, server_default=""),
+    sa.Column("demo", sa.Boolean, primary_key=True),
+    # Made up by `helpline stats sample`, so that a report of it says so.
+    sa.Column("sample", sa.Boolean, primary_key=True, server_default=sa.false()),
+    sa.Column("count", sa.Integer, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+KINDS = ("conversation", "topic", "location", "handoff", "job_check", "fallback")
 OUTCOMES = ("low", "some", "high")
+__all__ = ["CHANNELS", "DIMENSIONS", "KINDS", "OUTCOMES", "StatEvent", "daily_counts"]
 
 
 @dataclass(frozen=True)
@@ -42,8 +66,15 @@ class StatEvent:
     language: Optional[str] = None
     topic: Optional[str] = None
     country: Optional[str] = None
+    location: Optional[str] = None
     need: Optional[str] = None
     outcome: Optional[str] = None
 
     def row(self) -> Dict[str, Any]:
+        """As stored in the spool file: None for unknown fields."""
         return asdict(self)
+
+    def key(self) -> Tuple[Any, ...]:
+        """The table's key: the day, then each dimension, "" for unknown."""
+        values = asdict(self)
+        return (self.day, *("" if values[d] is None else values[d] for d in DIMENSIONS))

@@ -1,11 +1,13 @@
 """Writing statistics without ever holding up a reply.
 
-`record` only appends to a bounded in-memory buffer; a background thread writes
-batches to the database. When the database is down or locked the events wait
-and are written once it is back; when the buffer is full the oldest are dropped,
-and only their number is logged. Events still waiting when the server stops go to
-a spool file (anonymous rows, as in the database) and are written at the next start;
-without a spool file their loss is counted and logged.
+`record` only appends to a bounded in-memory buffer; a background thread adds
+batches to the daily counts in the database (one upsert per combination, in key
+order, so a batch leaves no order behind). When the database is down or locked the
+events wait and are written once it is back; when the buffer is full the oldest are
+dropped, and only their number is logged. Events still waiting when the server stops
+go to a spool file (anonymous rows, as in the database) and are written at the next
+start; a spool cut off by a crash loses at most its broken line. Without a spool file
+their loss is counted and logged.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from bot.settings import PROJECT_ROOT
-from bot.stats.schema import StatEvent, events
+from bot.stats.schema import DIMENSIONS, StatEvent, daily_counts
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +85,29 @@ def purge(engine: sa.engine.Engine, older_than_days: int, today: Optional[dt.dat
     """Delete events older than the given age; returns how many."""
     cutoff = (today or dt.date.today()) - dt.timedelta(days=older_than_days)
     with engine.begin() as connection:
-        return connection.execute(events.delete().where(events.c.day < cutoff)).rowcount
+        return connection.execute(daily_counts.delete().where(daily_counts.c.day < cutoff)).rowcount
+
+
+def add_counts(connection: sa.engine.Connection, events: List[StatEvent]) -> None:
+    """Add the events to the daily counts: one upsert per combination, in key order."""
+    tally = Counter(event.key() for event in events)
+    if not tally:
+        return
+    rows = [
+        {"day": key[0], **dict(zip(DIMENSIONS, key[1:], strict=True)), "count": n} for key, n in tally.items()
+    ]
+    rows.sort(key=lambda row: tuple(str(row[c]) for c in ("day", *DIMENSIONS)))
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(daily_counts)
+    statement = statement.on_conflict_do_update(
+        index_elements=[c.name for c in daily_counts.primary_key.columns],
+        set_={"count": daily_counts.c.count + statement.excluded["count"]},
+    )
+    connection.execute(statement, rows)
 
 
 class StatsStore:
@@ -117,17 +141,34 @@ class StatsStore:
         self._thread.start()
 
     def _load_spool(self) -> None:
-        """Events a previous run could not write, first in line."""
-        if not self.spool or not self.spool.exists():
+        """Events a previous run could not write, first in line. A `.loading` file is one a crash
+        interrupted while loading: its events were not written yet, so they are loaded too."""
+        if not self.spool:
             return
         taken = self.spool.with_suffix(".loading")
-        self.spool.replace(taken)  # a crash while loading must not load them twice
-        for line in taken.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            self._buffer.append(StatEvent(**{**row, "day": dt.date.fromisoformat(row["day"])}))
+        if self.spool.exists():
+            if taken.exists():  # both: the crash came after a new spool was written
+                with taken.open("a", encoding="utf-8") as handle:
+                    handle.write("\n" + self.spool.read_text(encoding="utf-8"))
+                self.spool.unlink()
+            else:
+                self.spool.replace(taken)  # a crash while loading must not load them twice
+        if not taken.exists():
+            return
+        broken = 0
+        for line in taken.read_text(encoding="utf-8", errors="replace").splitlines():
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                self._buffer.append(StatEvent(**{**row, "day": dt.date.fromisoformat(row["day"])}))
+            except (ValueError, TypeError, KeyError):
+                broken += 1  # a line cut off by a crash, or not ours: skipped, never the others
         taken.unlink()
         logger.info(
-            "statistics: %d event(s) from the last run's spool file wait to be written", len(self._buffer)
+            "statistics: %d event(s) from the last run's spool file wait to be written; %d broken line(s)",
+            len(self._buffer),
+            broken,
         )
 
     @property
@@ -176,7 +217,8 @@ class StatsStore:
         if self.spool:
             try:
                 self.spool.parent.mkdir(parents=True, exist_ok=True)
-                with self.spool.open("a", encoding="utf-8") as handle:
+                descriptor = os.open(self.spool, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+                with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
                     for event in left:
                         handle.write(json.dumps({**event.row(), "day": event.day.isoformat()}) + "\n")
                 logger.warning(
@@ -211,7 +253,7 @@ class StatsStore:
             migrate(self.engine)
             self._migrated = True
         with self.engine.begin() as connection:
-            connection.execute(events.insert(), [event.row() for event in batch])
+            add_counts(connection, batch)
 
     def _run(self) -> None:
         delay = self.retry_seconds

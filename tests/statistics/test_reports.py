@@ -20,8 +20,8 @@ from bot.cli import main as helpline
 from bot.reports.period import Period, choose_period
 from bot.reports.suppression import TOTAL, Cell, Shown, protect_column, protect_table
 from bot.stats.sample import sample_events, write_sample
-from bot.stats.schema import StatEvent, events
-from bot.stats.store import create_engine, migrate
+from bot.stats.schema import StatEvent
+from bot.stats.store import add_counts, create_engine, migrate
 
 V, S, P = Shown.VALUE, Shown.SMALL, Shown.PROTECTING
 TODAY = dt.date(2026, 3, 29)  # a Sunday: the 12 weeks before it are whole weeks
@@ -132,13 +132,14 @@ def _database(tmp_path: Path, rows: List[StatEvent], revision: str = "head") -> 
     path = tmp_path / "statistics.sqlite3"
     engine = create_engine(f"sqlite:///{path}")
     migrate(engine, revision)
-    if rows:
-        values = [r.row() for r in rows]
-        if revision == "0001":  # before the sample column
-            values = [{k: v for k, v in row.items() if k != "sample"} for row in values]
-        table = sa.table(events.name, *(sa.column(name) for name in values[0]))
+    if rows and revision == "0001":  # one row per event, before the sample and location columns
+        values = [{k: v for k, v in r.row().items() if k not in ("sample", "location")} for r in rows]
+        table = sa.table("events", *(sa.column(name) for name in values[0]))
         with engine.begin() as connection:
             connection.execute(table.insert(), values)
+    elif rows:
+        with engine.begin() as connection:
+            add_counts(connection, rows)
     engine.dispose()
     return path
 
@@ -160,9 +161,11 @@ def known_database(tmp_path: Path) -> Path:
         *_events(d, "topic", 30, topic="ask_online_job_scam", country="myanmar"),
         *_events(d, "topic", 10, topic="ask_safe_migration", country="thailand"),
         *_events(d, "topic", 2, topic="need_help_now"),
-        *_events(d, "handoff", 12, country="thailand", need="help"),
-        *_events(d, "handoff", 6, country="laos", need="help"),
-        *_events(d, "handoff", 2, country="laos", need="emergency"),
+        *_events(d, "location", 9, location="thailand"),
+        *_events(d, "location", 2, location="unknown"),
+        *_events(d, "handoff", 12, location="thailand", need="help"),
+        *_events(d, "handoff", 6, location="laos", need="help"),
+        *_events(d, "handoff", 2, location="laos", need="emergency"),
         *_events(d, "job_check", 12, outcome="low"),
         *_events(d, "job_check", 3, outcome="some"),
         *_events(d, "job_check", 7, outcome="high"),
@@ -213,6 +216,10 @@ def test_report_tables_from_the_database(known_database: Path, tmp_path: Path, c
     assert rows[("topics", "ask_online_job_scam", "")]["share_percent"] == "71.4"  # 30 / 42
     assert rows[("topics", "ask_online_job_scam", "")]["change_percent"] == "100.0"  # 15 → 30
     assert rows[("countries", "myanmar", "")]["this_period"] == "30"
+    # Where she is, apart from the countries asked about: 9 in Thailand, 2 who did not know.
+    assert rows[("locations", "thailand", "")]["this_period"] == "9"
+    assert rows[("locations", "unknown", "")]["this_period"] == "<5"
+    assert ("locations", "myanmar", "") in rows and rows[("locations", "myanmar", "")]["this_period"] == "<5"
     # Hand-offs: Laos·emergency (2) is small, and covered by the zeros beside it.
     assert rows[("handoffs", "laos", "emergency")]["this_period"] == "<5"
     assert rows[("handoffs", "laos", "help")]["this_period"] == "6"
@@ -277,7 +284,20 @@ def test_report_in_lao_uses_lao_labels_and_numbers(known_database: Path, capsys)
 def test_period_choices() -> None:
     assert PERIOD == Period(dt.date(2026, 1, 5), TODAY) and len(PERIOD.weeks()) == 12
     assert PERIOD.previous() == Period(dt.date(2025, 10, 13), dt.date(2026, 1, 4))
-    assert choose_period("2026-03-01", "2026-03-31", None).days == 31
+
+
+def test_periods_are_whole_weeks_that_have_ended() -> None:
+    """Two reports can never differ by a single day: dates are widened to their weeks, and the week
+    under way is left out."""
+    march = choose_period("2026-03-01", "2026-03-31", None, today=dt.date(2026, 6, 1))
+    assert march == Period(dt.date(2026, 2, 23), dt.date(2026, 4, 5))  # Monday to Sunday
+    assert choose_period("2026-02-25", "2026-03-30", None, today=dt.date(2026, 6, 1)) == march
+    wednesday, thursday = dt.date(2026, 4, 8), dt.date(2026, 4, 9)
+    assert choose_period(None, None, 4, today=wednesday) == choose_period(None, None, 4, today=thursday)
+    assert choose_period(None, None, 4, today=wednesday).end == dt.date(2026, 4, 5)
+    for today in (dt.date(2026, 4, 6) + dt.timedelta(days=n) for n in range(7)):
+        period = choose_period("2026-03-01", None, None, today=today)
+        assert period.start.weekday() == 0 and period.end.weekday() == 6 and period.end < today
 
 
 # --- bad input: a clear message and no traceback --------------------------------------------------

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator
+from typing import Any, Dict, Iterator, List, Optional
 
 from rasa_sdk import Tracker
 
-from bot.language import LANGUAGE_SLOT, reply_language
+from bot.language import reply_language
+from bot.vocabulary import CHANNEL_KEY, COUNTRY_ENTITY, DANGER_CUES, LANGUAGE_SLOT, SERVICE_ENTITY
+
+CONTACT_CARD_CHANNELS = ("telegram",)
 
 
 def user_messages_newest_first(tracker: Tracker) -> Iterator[Dict[str, Any]]:
@@ -17,3 +20,32 @@ def user_messages_newest_first(tracker: Tracker) -> Iterator[Dict[str, Any]]:
 
 def reply_language_of(tracker: Tracker) -> str:
     return reply_language(tracker.get_slot(LANGUAGE_SLOT), user_messages_newest_first(tracker))
+
+
+def latest_intent(tracker: Tracker) -> Optional[str]:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def latest_entities(tracker: Tracker, entity: str) -> List[str]:
+    """The values of one entity in her latest message, in order, without repeats."""
+    values = [
+        e.get("value") for e in tracker.latest_message.get("entities") or [] if e.get("entity") == entity
+    ]
+    return list(dict.fromkeys(v for v in values if isinstance(v, str)))
+
+
+def countries_named(tracker: Tracker) -> List[str]:
+    return latest_entities(tracker, COUNTRY_ENTITY)
+
+
+def service_named(tracker: Tracker) -> Optional[str]:
+    return next(iter(latest_entities(tracker, SERVICE_ENTITY)), None)
+
+
+def has_danger_cues(tracker: Tracker) -> bool:
+    return bool(tracker.latest_message.get(DANGER_CUES))
+
+
+def wants_contact_cards(tracker: Tracker) -> bool:
+    metadata = tracker.latest_message.get("metadata")
+    return isinstance(metadata, dict) and metadata.get(CHANNEL_KEY) in CONTACT_CARD_CHANNELS

@@ -1,22 +1,42 @@
-"""The end of the job-offer check: the signs found, what to do, and only the level kept."""
+"""The job-offer check: the questions still worth asking, the result, and only its level kept."""
 
 from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.conversation import reply_language_of
 from actions.handoff import hand_off
-from bot.jobcheck import HIGH, LOW, QUESTIONS, SOME, assess
+from bot.jobcheck import HIGH, LOW, SLOTS, SOME, assess, questions_left
+from bot.vocabulary import HELP, JOB_CHECK_OUTCOME_SLOT
 
-OUTCOME_SLOT = "job_check_outcome"
+
+def answers(tracker: Tracker) -> Dict[str, Any]:
+    return {slot: tracker.get_slot(slot) for slot in SLOTS}
 
 
 def forget_answers() -> List[EventType]:
-    return [SlotSet(question, None) for question in QUESTIONS]
+    return [SlotSet(slot, None) for slot in SLOTS]
+
+
+class ValidateJobOfferForm(FormValidationAction):
+    """Skips the questions that earlier answers made moot: once the risk is high, none is left."""
+
+    def name(self) -> str:
+        return "validate_job_offer_form"
+
+    async def required_slots(
+        self,
+        domain_slots: List[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[str]:
+        return questions_left(answers(tracker))
 
 
 class ActionJobOfferResult(Action):
@@ -26,7 +46,7 @@ class ActionJobOfferResult(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        result = assess({q: tracker.get_slot(q) for q in QUESTIONS})
+        result = assess(answers(tracker))
         signs = result.explained(reply_language_of(tracker))
         events: List[EventType] = []
         if result.level == LOW:
@@ -37,8 +57,8 @@ class ActionJobOfferResult(Action):
             dispatcher.utter_message(response="utter_job_result_unsure")
         if result.level == HIGH:
             dispatcher.utter_message(response="utter_job_result_high", signs=signs)
-            events += hand_off(dispatcher, tracker, "help")
-        return events + forget_answers() + [SlotSet(OUTCOME_SLOT, result.level)]
+            events += hand_off(dispatcher, tracker, HELP)
+        return events + forget_answers() + [SlotSet(JOB_CHECK_OUTCOME_SLOT, result.level)]
 
 
 class ActionForgetJobAnswers(Action):

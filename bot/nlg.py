@@ -2,7 +2,9 @@
 
 Responses are picked as Rasa would (channel and conditional variations), their
 text and button titles are translated from the gettext catalogs, and only then
-are the placeholders filled, so translators see `{fee_visa}` and never a number.
+are the placeholders filled, so translators see `{fee_visa}` and `{number.laos_lwu_1362}`
+and never a number: fees come from data/fees.yml, help numbers from data/contacts.yml.
+When her message calls for it, the language buttons are added (bot/language.py).
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from bot.contacts.directory import number_values
 from bot.i18n.catalogs import translate
 from bot.i18n.formatting import fact_values
-from bot.language import LANGUAGE_SLOT, reply_language
-from bot.nlu.scripts import ENGLISH
+from bot.language import language_offer, reply_language
+from bot.vocabulary import ENGLISH, LANGUAGE_SLOT
 
 REPLY_LANGUAGE_KEY = "language"
 
@@ -55,9 +58,14 @@ class TranslatingNLG(TemplatedNaturalLanguageGenerator):
         output_channel: str,
         **kwargs: Any,
     ) -> Optional[Dict[str, Any]]:
-        language = reply_language(tracker.get_slot(LANGUAGE_SLOT), user_messages_newest_first(tracker))
+        chosen = tracker.get_slot(LANGUAGE_SLOT)
+        language = reply_language(chosen, user_messages_newest_first(tracker))
         filled_slots = tracker.current_slot_values()
-        return self.render(utter_action, language, filled_slots, output_channel, **kwargs)
+        rendered = self.render(utter_action, language, filled_slots, output_channel, **kwargs)
+        offer = language_offer(chosen, user_messages_newest_first(tracker))
+        if rendered is not None and offer:
+            rendered["buttons"] = [*(rendered.get("buttons") or []), *offer]
+        return rendered
 
     def render(
         self,
@@ -71,7 +79,8 @@ class TranslatingNLG(TemplatedNaturalLanguageGenerator):
         if response is None:
             return None
         response = translate_response(copy.deepcopy(response), language)
-        values = {**fact_values(language), **filled_slots}
+        response.pop("metadata", None)  # the facts it rests on, for the tests: not for her
+        values = {**fact_values(language), **number_values(), **filled_slots}
         # Button payloads such as /ask_hotline{"country": "laos"} carry JSON braces, not placeholders:
         # only the titles are filled (Rasa would log an error for every such payload).
         buttons = response.pop("buttons", None)

@@ -8,10 +8,12 @@ from __future__ import annotations
 import secrets
 from typing import Callable, Dict, List
 
+from bot.gateway.texts import HELP_NUMBERS, say
 from bot.rest_client import send_message
+from bot.vocabulary import ENGLISH
 
 Reply = Dict[str, object]
-OFFLINE_HELP = "If you are in danger: Laos 1191 (police), 1362 (Lao Women's Union); Thailand 191, 1300."
+OFFLINE_HELP = say(HELP_NUMBERS, ENGLISH)
 
 
 def render(replies: List[Reply]) -> tuple[str, List[str]]:

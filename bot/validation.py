@@ -21,13 +21,16 @@ from bot.settings import PROJECT_ROOT, rasa_environment
 
 UNUSED = re.compile(r"The utterance '([^']+)' is not used in any story or rule\.")
 WARNING = re.compile(r"UserWarning: (.+)")
-SENT_BY_ACTION = re.compile(r"""response=["']([a-z0-9_]+)["']""")
+SENT_BY_CODE = re.compile(r"""["'](utter_[a-z0-9_]+)["']""")
+# Where responses are sent from code: the actions, and the hand-off's plan they follow.
+CODE_SENDING_RESPONSES = ("actions", "bot/contacts")
 
 
 def responses_sent_by_code(root: Path = PROJECT_ROOT) -> Set[str]:
     sent = set()
-    for path in (root / "actions").rglob("*.py"):
-        sent.update(SENT_BY_ACTION.findall(path.read_text(encoding="utf-8")))
+    for folder in CODE_SENDING_RESPONSES:
+        for path in (root / folder).rglob("*.py"):
+            sent.update(SENT_BY_CODE.findall(path.read_text(encoding="utf-8")))
     domain = yaml.safe_load((root / "domain.yml").read_text(encoding="utf-8"))
     for form in (domain.get("forms") or {}).values():
         sent.update(f"utter_ask_{slot}" for slot in form.get("required_slots") or [])

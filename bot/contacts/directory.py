@@ -16,13 +16,11 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
-from bot.nlu.scripts import LANGUAGES
 from bot.settings import PROJECT_ROOT
+from bot.vocabulary import COUNTRIES, LANGUAGES, NEEDS
 
 CONTACTS_FILE = PROJECT_ROOT / "data" / "contacts.yml"
 
-COUNTRIES = ("laos", "thailand", "china", "vietnam", "malaysia", "japan", "cambodia", "myanmar", "other")
-NEEDS = ("emergency", "help", "labour", "going_home")
 STATUSES = ("verified", "partial")
 FREE = ("yes", "no", "unknown")
 TEXT_FIELDS = ("name", "serves", "hours")
@@ -139,6 +137,9 @@ def parse_directory(text: str, path: Path) -> List[Contact]:
         raise DirectoryError(f"{path}{line}: not valid YAML ({getattr(error, 'problem', error)})") from None
     if not isinstance(data, dict) or not isinstance(data.get("contacts"), list) or not data["contacts"]:
         raise DirectoryError(f"{path}: expected a top-level 'contacts:' list with at least one contact")
+    unknown = sorted(set(data) - {"contacts", "countries"})
+    if unknown:
+        raise DirectoryError(f"{path}: unknown top-level key(s): {', '.join(unknown)}")
     nodes = next(v for k, v in root.value if k.value == "contacts").value
     contacts = [_check_record(raw, node, path) for raw, node in zip(data["contacts"], nodes, strict=False)]
     seen: Dict[str, int] = {}
@@ -149,11 +150,86 @@ def parse_directory(text: str, path: Path) -> List[Contact]:
     return contacts
 
 
+@dataclass(frozen=True)
+class Crossing:
+    """Where people who get out of a country usually cross, and whose numbers apply there."""
+
+    to: str  # a country with contacts
+    from_place: Dict[str, str]
+    to_place: Dict[str, str]
+
+
+@dataclass(frozen=True)
+class CountryNotes:
+    embassy: Optional[Dict[str, str]] = None  # the towns with a Lao embassy or consulate, per language
+    crossing: Optional[Crossing] = None
+
+
+def _texts(value: Any, where: str, path: Path) -> Dict[str, str]:
+    if not isinstance(value, dict) or any(not str(value.get(lang) or "").strip() for lang in LANGUAGES):
+        raise DirectoryError(f"{path}: {where} needs a text in each of {', '.join(LANGUAGES)}")
+    return {lang: str(value[lang]).strip() for lang in LANGUAGES}
+
+
+def parse_country_notes(data: Any, path: Path, contacts: Sequence[Contact]) -> Dict[str, CountryNotes]:
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise DirectoryError(f"{path}: 'countries:' must map countries to their notes")
+    notes = {}
+    with_numbers = {c.country for c in contacts}
+    for country, entry in data.items():
+        where = f"countries.{country}"
+        if country not in COUNTRIES or not isinstance(entry, dict) or set(entry) - {"embassy", "crossing"}:
+            raise DirectoryError(
+                f"{path}: {where}: a country of {', '.join(COUNTRIES)} with embassy / crossing"
+            )
+        crossing = entry.get("crossing")
+        if crossing is not None:
+            if not isinstance(crossing, dict) or crossing.get("to") not in with_numbers:
+                raise DirectoryError(f"{path}: {where}.crossing.to must be a country with contacts")
+            crossing = Crossing(
+                crossing["to"],
+                _texts(crossing.get("from_place"), f"{where}.crossing.from_place", path),
+                _texts(crossing.get("to_place"), f"{where}.crossing.to_place", path),
+            )
+        embassy = entry.get("embassy")
+        notes[country] = CountryNotes(
+            embassy=_texts(embassy, f"{where}.embassy", path) if embassy is not None else None,
+            crossing=crossing,
+        )
+    return notes
+
+
 @cache
-def load_directory(path: Path = CONTACTS_FILE) -> Tuple[Contact, ...]:
+def _load(path: Path) -> Tuple[Tuple[Contact, ...], Dict[str, CountryNotes]]:
     if not path.exists():
         raise DirectoryError(f"{path}: the contact directory is missing")
-    return tuple(parse_directory(path.read_text(encoding="utf-8"), path))
+    text = path.read_text(encoding="utf-8")
+    contacts = tuple(parse_directory(text, path))
+    return contacts, parse_country_notes(yaml.safe_load(text).get("countries"), path, contacts)
+
+
+def load_directory(path: Path = CONTACTS_FILE) -> Tuple[Contact, ...]:
+    return _load(path)[0]
+
+
+NUMBER_PLACEHOLDER = re.compile(r"\{number\.([a-z0-9_]+)\}")
+
+
+def number_values(path: Path = CONTACTS_FILE) -> Dict[str, str]:
+    """`number.<contact id>` -> the number: how texts name a help number, so it is typed only here."""
+    return {f"number.{contact.id}": contact.number for contact in load_directory(path)}
+
+
+def fill_numbers(text: str, path: Path = CONTACTS_FILE) -> str:
+    """A text with its {number.<contact id>} placeholders filled (texts outside Rasa's NLG)."""
+    values = number_values(path)
+    return NUMBER_PLACEHOLDER.sub(lambda m: values[f"number.{m.group(1)}"], text)
+
+
+def country_notes(country: Optional[str], path: Path = CONTACTS_FILE) -> CountryNotes:
+    return _load(path)[1].get(country or "", CountryNotes())
 
 
 def select(

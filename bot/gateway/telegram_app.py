@@ -31,7 +31,8 @@ from bot.gateway.location import country_at
 from bot.gateway.memory import ChatMemory, ChatState
 from bot.gateway.rasa_backend import BackendError, RasaBackend
 from bot.gateway.replies import Outgoing, to_outgoing
-from bot.nlu.scripts import LANGUAGES, LAO, detect_language
+from bot.text.language_id import detect_language
+from bot.vocabulary import LANGUAGES, LAO
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -186,7 +187,7 @@ class Gateway:
             return await self._flooded(update)
         location = update.effective_message.location
         country = country_at(location.latitude, location.longitude)  # coarse, and not stored
-        await self._converse(update, state, f'/ask_hotline{{"country": "{country}"}}')
+        await self._converse(update, state, f'/inform_location{{"location": "{country}"}}')
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Photos, stickers, voice notes, files: a short line, and the help numbers."""

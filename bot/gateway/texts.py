@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import html
 
+from bot.contacts.directory import fill_numbers
 from bot.i18n.catalogs import translate
 from bot.i18n.markers import N_
 
 HELP_NUMBERS = N_(
-    "If you are in danger: Laos: police 1191, Lao Women's Union 1362. Thailand: police 191, help line 1300."
+    "If you are in danger: Laos: police {number.laos_police_1191}, Lao Women's Union {number.laos_lwu_1362}, "
+    "youth line {number.laos_youth_1554}. Thailand: police {number.thailand_police_191}, help line "
+    "{number.thailand_osc_1300}."
 )
 BACKEND_DOWN = N_("Sorry, the assistant is not working right now. Please try again in a few minutes.")
 TEXT_ONLY = N_("I can only read text messages. Please write to me.")
@@ -35,7 +38,8 @@ COMMANDS = {
 
 
 def say(text: str, language: str) -> str:
-    return translate(text, language)
+    """A line in her language, its help numbers filled from data/contacts.yml."""
+    return fill_numbers(translate(text, language))
 
 
 def with_numbers(text: str, language: str) -> str:

@@ -16,7 +16,7 @@ from typing import Dict, Iterator, List, Optional
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from bot.nlu.scripts import ENGLISH, LANGUAGES
+from bot.vocabulary import ENGLISH, LANGUAGES
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 LOCALES_DIR = PROJECT_ROOT / "locales"

@@ -11,7 +11,8 @@ import yaml
 from babel.dates import format_date
 from babel.numbers import format_decimal, get_currency_name
 
-from bot.i18n.catalogs import PROJECT_ROOT
+from bot.i18n.catalogs import PROJECT_ROOT, translate
+from bot.i18n.markers import N_
 
 FEES_FILE = PROJECT_ROOT / "data" / "fees.yml"
 
@@ -27,12 +28,21 @@ def format_amount(amount: float, currency: str, language: str) -> str:
     return f"{format_decimal(amount, locale=language)} {name}"
 
 
+# "about 2022": a year the source is not sure of, in her language.
+APPROXIMATE_YEAR = N_("about {year}")
+
+
 def _format_entry(key: str, entry: Any, language: str) -> str:
     if isinstance(entry, dict) and "amount" in entry and "currency" in entry:
         return format_amount(entry["amount"], str(entry["currency"]), language)
     if isinstance(entry, dict) and isinstance(entry.get("date"), dt.date):
         return format_date(entry["date"], format="long", locale=language)
-    raise FeesFileError(f"{key}: expected {{amount, currency}} or {{date: YYYY-MM-DD}}, got {entry!r}")
+    if isinstance(entry, dict) and isinstance(entry.get("year"), int):
+        year = str(entry["year"])
+        return translate(APPROXIMATE_YEAR, language).format(year=year) if entry.get("approximate") else year
+    raise FeesFileError(
+        f"{key}: expected {{amount, currency}}, {{date: YYYY-MM-DD}} or {{year: YYYY}}, got {entry!r}"
+    )
 
 
 @cache

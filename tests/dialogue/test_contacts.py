@@ -7,19 +7,17 @@ import pytest
 
 from bot.contacts.directory import (
     CONTACTS_FILE,
-    COUNTRIES,
     MAX_CONTACTS_SHOWN,
-    NEEDS,
     DirectoryError,
     load_directory,
     parse_directory,
     select,
 )
 from bot.contacts.handoff import contact_cards, contact_line
-from bot.nlu.scripts import detect_language
 from bot.settings import PROJECT_ROOT
+from bot.text.language_id import detect_language
 
-FACTS = PROJECT_ROOT.parent / "shared" / "content" / "facts.md"
+FACTS = PROJECT_ROOT / "docs" / "facts.md"
 DO_NOT_USE = ("12308", "99 130 1300")
 
 
@@ -120,11 +118,3 @@ def test_a_duplicate_id_and_bad_yaml_are_refused(tmp_path: Path) -> None:
         parse_directory("contacts:\n  - id: [unclosed\n", tmp_path / "c.yml")
     with pytest.raises(DirectoryError, match="missing"):
         load_directory(tmp_path / "absent.yml")
-
-
-def test_the_closed_sets_match_the_domain() -> None:
-    import yaml
-
-    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
-    assert tuple(domain["slots"]["country"]["values"]) == COUNTRIES
-    assert set(NEEDS) == {"emergency", "help", "labour", "going_home"}

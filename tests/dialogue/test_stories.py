@@ -12,7 +12,7 @@ def test_conversations_in_each_language_go_as_written(model_path: Path, tmp_path
         [
             sys.executable, "-m", "rasa", "test", "core",
             "--model", str(model_path),
-            "--stories", "tests/stories",
+            "--stories", "stories/tests",
             "--out", str(tmp_path),
             "--fail-on-prediction-errors",
         ],

@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
-from bot.nlu.scripts import detect_language
 from bot.settings import Settings
+from bot.text.language_id import detect_language
 from tests.conversation import talk, text_of
 
 pytestmark = pytest.mark.servers

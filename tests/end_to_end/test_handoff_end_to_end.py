@@ -12,8 +12,9 @@ from typing import List
 import pytest
 
 from bot.contacts.directory import load_directory, select
-from bot.nlu.scripts import detect_language
+from bot.jobcheck import QUESTIONS, Question
 from bot.settings import PROJECT_ROOT, Settings
+from bot.text.language_id import detect_language
 from tests.conversation import talk, text_of
 
 pytestmark = pytest.mark.servers
@@ -24,10 +25,11 @@ def db_path(settings: Settings) -> Path:
 
 
 def stat_rows(settings: Settings, where: str = "1=1") -> List[tuple]:
+    """(kind, topic, country, location, need, outcome, demo) once for each event counted."""
     with sqlite3.connect(db_path(settings)) as connection:
-        return connection.execute(
-            f"SELECT kind, topic, country, need, outcome, demo FROM events WHERE {where}"
-        ).fetchall()
+        columns = "kind, topic, country, location, need, outcome, demo, count"
+        counted = connection.execute(f"SELECT {columns} FROM daily_counts WHERE {where}").fetchall()
+    return [row[:-1] for row in counted for _ in range(row[-1])]
 
 
 def wait_for_rows(settings: Settings, where: str, count: int, timeout: float = 20) -> List[tuple]:
@@ -73,17 +75,32 @@ def test_each_country_gets_its_numbers_in_each_language(
     assert detect_language(text_of(replies)) == language
 
 
-def test_a_job_check_by_buttons_ends_with_advice_and_numbers(servers: Settings) -> None:
+YES_NO = ["/affirm", "/deny", "/dont_know", "/stop"]
+
+
+def harmless_answer(question: Question) -> str:
+    return "/deny" if question.sign == "yes" else "/affirm"
+
+
+def test_a_job_check_with_no_sign_asks_every_question(servers: Settings) -> None:
     sender = uuid.uuid4().hex
     replies = talk(servers, sender, "/check_job_offer")
-    assert any(r.get("buttons") for r in replies)
-    answers = ["/affirm", "/affirm", "/deny", "/dont_know", "/deny", "/deny", "/deny"]
-    for answer in answers[:-1]:
-        replies = talk(servers, sender, answer)
-        assert [b["payload"] for b in replies[-1]["buttons"]] == ["/affirm", "/deny", "/dont_know", "/stop"]
-    replies = talk(servers, sender, answers[-1])
+    for question in QUESTIONS:
+        assert [b["payload"] for b in replies[-1]["buttons"]] == YES_NO, question.slot
+        replies = talk(servers, sender, harmless_answer(question))
+    assert "1362" in text_of(replies) and not replies[-1].get("buttons")
+
+
+def test_a_serious_sign_ends_the_check_with_advice_then_numbers(servers: Settings) -> None:
+    sender = uuid.uuid4().hex
+    talk(servers, sender, "/inform_location{\"location\": \"laos\"}")
+    talk(servers, sender, "/check_job_offer")
+    talk(servers, sender, "/deny")  # not under 18
+    replies = talk(servers, sender, "/affirm")  # someone else will keep her passport: high at once
     assert "1362" not in text_of(replies[:1])  # first the reasons, then the numbers
-    assert any(b["payload"].startswith("/ask_hotline") for r in replies for b in r.get("buttons") or [])
+    assert "1362" in text_of(replies)
+    rows = wait_for_rows(servers, "kind = 'job_check' AND outcome = 'high'", 1)
+    assert rows[0] == ("job_check", "", "", "", "", "high", 0)
 
 
 def test_she_can_stop_the_job_check(servers: Settings) -> None:
@@ -101,7 +118,7 @@ def test_a_question_in_the_middle_of_the_job_check_is_answered_and_the_check_goe
 ) -> None:
     sender = uuid.uuid4().hex
     talk(servers, sender, "/check_job_offer")
-    talk(servers, sender, "/affirm")
+    talk(servers, sender, "/deny")
     replies = talk(servers, sender, "/ask_warning_signs")
     assert "1362" in text_of(replies)  # the warning signs...
     assert replies[-1]["buttons"][-1]["payload"] == "/stop"  # ...then the next question of the check
@@ -111,8 +128,8 @@ def test_statistics_keep_coarse_rows_and_demo_flags(servers: Settings) -> None:
     sender = uuid.uuid4().hex
     talk(servers, sender, "/ask_hotline", channel="web", demo=True)
     talk(servers, sender, '/ask_hotline{"country": "laos"}', channel="web", demo=True)
-    rows = wait_for_rows(servers, "demo = 1 AND kind = 'handoff' AND country = 'laos'", 1)
-    assert rows == [("handoff", None, "laos", "help", None, 1)]
+    rows = wait_for_rows(servers, "demo = 1 AND kind = 'handoff' AND location = 'laos'", 1)
+    assert rows == [("handoff", "", "", "laos", "help", "", 1)]
 
 
 def test_replies_continue_while_the_database_is_locked_and_events_arrive_after(servers: Settings) -> None:

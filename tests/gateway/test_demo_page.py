@@ -9,6 +9,7 @@ import json
 import sqlite3
 import time
 import urllib.request
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterator, List
@@ -17,9 +18,9 @@ from urllib.parse import urlparse
 import pytest
 
 from bot.gateway.web.scenarios import ScenarioError, load_scenarios
-from bot.nlu.scripts import detect_language
 from bot.services import Service, start_gateway
 from bot.settings import Settings
+from bot.text.language_id import detect_language
 from tests.conftest import TEST_OUTPUT, free_port
 
 pytestmark = pytest.mark.servers
@@ -145,12 +146,16 @@ def test_the_page_is_small_for_a_slow_connection(gateway: Service) -> None:
     assert "http://" not in html.replace(gateway.url, "") and "https://" not in html  # no outside assets
 
 
-def _stats(database_url: str) -> List[tuple]:
+def _stats(database_url: str) -> Counter:
+    """Events counted so far, by (kind, channel, demo)."""
     with sqlite3.connect(database_url.split("sqlite:///", 1)[1]) as connection:
         try:
-            return connection.execute("SELECT id, kind, channel, demo FROM events ORDER BY id").fetchall()
+            rows = connection.execute(
+                "SELECT kind, channel, demo, SUM(count) FROM daily_counts GROUP BY 1, 2, 3"
+            )
+            return Counter({(kind, channel, demo): n for kind, channel, demo, n in rows})
         except sqlite3.OperationalError:  # nothing written yet: the table comes with the first event
-            return []
+            return Counter()
 
 
 def _post(url: str, body: dict) -> dict:
@@ -163,19 +168,19 @@ def _post(url: str, body: dict) -> dict:
 
 def test_a_demo_conversation_adds_demo_events_only(servers: Settings, gateway: Service) -> None:
     before = _stats(servers.database_url)
-    last = before[-1][0] if before else 0
     session = "demo0statistics0check"
-    for text in ("ສະບາຍດີ", "ມີຄົນຊວນໄປເຮັດວຽກຢູ່ໄທ ເງິນດີ ແຕ່ຕ້ອງຈ່າຍຄ່ານາຍໜ້າກ່ອນ", "ເບີໂທສາຍດ່ວນແມ່ນຫຍັງ"):
+    # A job in Thailand is not where she is: the hot-line question asks, and her answer gets the numbers.
+    for text in ("ສະບາຍດີ", "ມີຄົນຊວນໄປເຮັດວຽກຢູ່ໄທ ເງິນດີ ແຕ່ຕ້ອງຈ່າຍຄ່ານາຍໜ້າກ່ອນ", "ເບີໂທສາຍດ່ວນແມ່ນຫຍັງ", "ຢູ່ລາວ"):
         assert _post(gateway.url, {"session": session, "text": text, "language": "lo"})["replies"]
     deadline = time.monotonic() + 20
-    added: List[tuple] = []
+    added = Counter()
     while time.monotonic() < deadline:
-        added = [row for row in _stats(servers.database_url) if row[0] > last]
-        if {"conversation", "topic", "handoff"} <= {row[1] for row in added}:
+        added = _stats(servers.database_url) - before
+        if {"conversation", "topic", "handoff"} <= {kind for kind, _, _ in added}:
             break
         time.sleep(0.3)
-    assert {"conversation", "topic", "handoff"} <= {row[1] for row in added}, added
-    assert all(row[2] == "web" and row[3] == 1 for row in added), added
+    assert {"conversation", "topic", "handoff"} <= {kind for kind, _, _ in added}, added
+    assert all(channel == "web" and demo == 1 for _, channel, demo in added), added
     # Nothing of what was written, nor the page's session id, reaches a log or the run directory.
     for path in [gateway.log_path, *Path(servers.run_dir).rglob("*")]:
         if path.is_file():

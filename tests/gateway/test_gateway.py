@@ -14,9 +14,9 @@ from typing import Iterator, Tuple
 
 import pytest
 
-from bot.nlu.scripts import detect_language
 from bot.services import Service, start_gateway
 from bot.settings import Settings
+from bot.text.language_id import detect_language
 from tests.conftest import free_port
 from tests.fake_telegram import FakeTelegram, SwitchableRasa, button_update, message_update, text_update
 

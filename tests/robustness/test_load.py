@@ -17,8 +17,8 @@ from typing import Any, Dict, Iterator, List, Tuple
 import pytest
 
 from bot.evaluation import load_holdout
-from bot.nlu.scripts import LANGUAGES
 from bot.rest_client import REST_WEBHOOK
+from bot.vocabulary import LANGUAGES
 from tests.servers_helpers import Stack, own_settings, running_stack, settled_count, tree_rss, wait_for_events
 
 pytestmark = pytest.mark.servers

@@ -39,9 +39,12 @@ from bot.gateway.telegram_app import Gateway, keyboard
 from bot.gateway.texts import BACKEND_DOWN, HELP_NUMBERS, escape, say, with_numbers
 from bot.i18n.catalogs import translations
 from bot.nlg import TranslatingNLG
-from bot.nlu.scripts import LANGUAGES, LAO, THAI, detect_language, script_of, script_runs
 from bot.nlu.tokenizer import LaoThaiTokenizer
 from bot.settings import PROJECT_ROOT
+from bot.text import language_id
+from bot.text.scripts import dominant_script as detect_language
+from bot.text.scripts import script_of, script_runs
+from bot.vocabulary import LANGUAGES, LAO, THAI
 
 # --- text strategies ---------------------------------------------------------------------------------
 
@@ -168,7 +171,7 @@ def test_detected_language_is_one_of_ours_and_none_only_without_letters(text: st
     """The reply language and the gateway's own lines are chosen from this; anything else would break them."""
     scripts = {script_of(char) for char in text}
     assert scripts <= {*LANGUAGES, None}
-    language = detect_language(text)
+    language = language_id.detect_language(text)
     assert language in (*LANGUAGES, None)
     assert (language is None) == (scripts <= {None})
     if LAO in scripts or THAI in scripts:

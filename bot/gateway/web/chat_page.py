@@ -13,7 +13,7 @@ from bot.contacts.directory import Contact
 from bot.gateway import texts
 from bot.gateway.web.page_text import PAGE, page_texts
 from bot.gateway.web.scenarios import Scenario
-from bot.nlu.scripts import LANGUAGES
+from bot.vocabulary import LANGUAGES
 
 STATIC = Path(__file__).resolve().parent / "static"
 LANGUAGE_BUTTONS = {"lo": "ລາວ", "th": "ไทย", "en": "EN"}

@@ -22,7 +22,8 @@ from bot.gateway.replies import contact_card, usable_buttons
 from bot.gateway.web.chat_page import render_chat_page
 from bot.gateway.web.poster import render_poster
 from bot.gateway.web.scenarios import Scenario
-from bot.nlu.scripts import LANGUAGES, LAO, detect_language
+from bot.text.language_id import detect_language
+from bot.vocabulary import LANGUAGES, LAO
 
 logger = logging.getLogger(__name__)
 MAX_TEXT = 2000

@@ -9,8 +9,8 @@ from typing import Any, Dict, List, Tuple
 
 import yaml
 
-from bot.nlu.scripts import LANGUAGES
 from bot.settings import PROJECT_ROOT
+from bot.vocabulary import LANGUAGES
 
 SCENARIOS_FILE = PROJECT_ROOT / "data" / "demo_scenarios.yml"
 DOMAIN_FILE = PROJECT_ROOT / "domain.yml"

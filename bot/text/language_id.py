@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import FrozenSet, Optional, Tuple
+from typing import Dict, FrozenSet, Optional, Tuple
 
 from bot.text.lexicon import load, words
 from bot.text.scripts import dominant_script
@@ -52,6 +52,7 @@ class LanguageGuess:
 
 @dataclass(frozen=True)
 class _Lists:
+    usual: Dict[str, str]  # a romanized Lao spelling -> the word's most common spelling
     latin_lao: FrozenSet[str]
     latin_lao_also_english: FrozenSet[str]
     latin_thai: FrozenSet[str]
@@ -61,16 +62,20 @@ class _Lists:
 
 @cache
 def _lists() -> _Lists:
-    lao, also_english = set(), set()
+    lao, also_english, usual = set(), set(), {}
     for entry in load("romanized_lao").get("words") or []:
-        for spelling in words(entry.get("latin"), f"romanized_lao.yml: {entry.get('lao')}"):
-            (also_english if entry.get("also_english") else lao).add(spelling.lower())
+        spellings = [s.lower() for s in words(entry.get("latin"), f"romanized_lao.yml: {entry.get('lao')}")]
+        for spelling in spellings:
+            (also_english if entry.get("also_english") else lao).add(spelling)
+            if not entry.get("also_english"):
+                usual.setdefault(spelling, spellings[0])
     thai = {
         w.lower() for w in words(load("romanized_thai").get("thai_only"), "romanized_thai.yml: thai_only")
     }
     english = {w.lower() for w in words(load("english_words").get("words"), "english_words.yml: words")}
     marks = words(load("lao_in_thai_letters").get("lao_words"), "lao_in_thai_letters.yml: lao_words")
     return _Lists(
+        usual=usual,
         latin_lao=frozenset(lao - english),
         latin_lao_also_english=frozenset(also_english | (lao & english)),
         latin_thai=frozenset(thai - lao),
@@ -125,6 +130,12 @@ def identify(text: str) -> LanguageGuess:
     if script == ENGLISH:
         return _latin(text)
     return LanguageGuess(None, "none", sure=False)
+
+
+def usual_spelling(word: str) -> str:
+    """The most common spelling of a romanized Lao word ("khoi" -> "khoy"); other words lower-cased."""
+    lowered = word.lower()
+    return _lists().usual.get(lowered, lowered)
 
 
 def detect_language(text: str) -> Optional[str]:

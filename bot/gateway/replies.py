@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 from bot.gateway.texts import escape
+from bot.language import is_language_button
 
 TELEGRAM_TEXT_LIMIT = 4096
 CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit for a button's data
@@ -54,9 +55,21 @@ def contact_card(reply: Dict[str, Any]) -> Optional[Dict[str, str]]:
     return None
 
 
+def language_buttons_last(replies: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """The NLG offers the language buttons with every response of a turn; she needs them once, under
+    the last message that has any."""
+    holders = [i for i, r in enumerate(replies) if any(is_language_button(b) for b in r.get("buttons") or [])]
+    if len(holders) < 2:
+        return replies
+    trimmed = [dict(r) for r in replies]
+    for i in holders[:-1]:
+        trimmed[i]["buttons"] = [b for b in trimmed[i]["buttons"] if not is_language_button(b)]
+    return trimmed
+
+
 def to_outgoing(replies: List[Dict[str, Any]]) -> List[Outgoing]:
     messages: List[Outgoing] = []
-    for reply in replies:
+    for reply in language_buttons_last(replies):
         text = reply.get("text")
         if isinstance(text, str) and text.strip():
             # escape first, then split: an entity like &amp; is never cut in half at a word boundary

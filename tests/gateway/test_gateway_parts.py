@@ -79,3 +79,16 @@ def test_only_messages_under_48_hours_are_erasable_and_memory_is_bounded() -> No
     for chat in (1, 2, 3):
         memory.get(chat)
     assert list(memory._chats) == [2, 3]
+
+
+def test_the_language_buttons_come_once_under_the_last_message() -> None:
+    from bot.gateway.replies import to_outgoing
+    from bot.language import SWITCH_BUTTON
+
+    replies = [
+        {"text": "one", "buttons": [SWITCH_BUTTON]},
+        {"text": "two", "buttons": [{"title": "Yes", "payload": "/affirm"}, SWITCH_BUTTON]},
+    ]
+    first, second = to_outgoing(replies)
+    assert first.buttons == []
+    assert [b["payload"] for b in second.buttons] == ["/affirm", "/set_language"]

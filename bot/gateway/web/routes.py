@@ -18,7 +18,7 @@ from bot.gateway import texts
 from bot.gateway.identity import web_sender
 from bot.gateway.memory import ChatMemory
 from bot.gateway.rasa_backend import BackendError, RasaBackend
-from bot.gateway.replies import contact_card, usable_buttons
+from bot.gateway.replies import contact_card, language_buttons_last, usable_buttons
 from bot.gateway.web.chat_page import render_chat_page
 from bot.gateway.web.poster import render_poster
 from bot.gateway.web.scenarios import Scenario
@@ -46,7 +46,7 @@ def _language(request: web.Request, given: Any = None) -> str:
 def _for_page(replies: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """Rasa's replies in the page's shape: text, buttons, or a contact card."""
     shaped: List[Dict[str, Any]] = []
-    for reply in replies:
+    for reply in language_buttons_last(replies):
         item: Dict[str, Any] = {}
         if isinstance(reply.get("text"), str) and reply["text"].strip():
             item["text"] = reply["text"]

@@ -178,13 +178,13 @@ def _run_probe(script: str, args: List[str], timeout: float) -> Optional[Any]:
     import subprocess
     import sys
 
-    from bot.settings import PROJECT_ROOT, rasa_environment
+    from bot.settings import PROJECT_ROOT, child_environment
 
     try:
         out = subprocess.run(
             [sys.executable, "-c", script, *args],
             cwd=PROJECT_ROOT,
-            env=rasa_environment(),
+            env=child_environment("train"),
             capture_output=True,
             text=True,
             timeout=timeout,

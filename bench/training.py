@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Deque, Dict, List, Tuple
 
 from bot.model_cache import train_command
-from bot.settings import PROJECT_ROOT, rasa_environment
+from bot.settings import PROJECT_ROOT, child_environment
 
 _STARTED = re.compile(r"Starting to train component '([^']+)'")
 _FINISHED = re.compile(r"Finished training component '([^']+)'")
@@ -67,7 +67,7 @@ def train_cold(label: str, config: str, work_dir: Path, name: str) -> TrainingRu
     cache_dir = work_dir / f"rasa-cache-{name}"
     out_dir.mkdir(parents=True)
     cache_dir.mkdir(parents=True)
-    env = rasa_environment()
+    env = child_environment("train")
     env["RASA_CACHE_DIRECTORY"] = str(cache_dir)  # empty: nothing may come from an earlier training
     env["PYTHONUNBUFFERED"] = "1"  # the time stamps are taken as lines arrive
     command = train_command(config, out_dir, name)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import sys
 import time
@@ -34,7 +33,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     model = ensure_model(settings)
     print("starting the action server and the Rasa server (about half a minute)...", flush=True)
     try:
-        telegram = bool(os.environ.get("TELEGRAM_BOT_TOKEN"))
+        telegram = bool(settings.telegram_token)
         with running_servers(settings, model, with_gateway=True):
             print(
                 f"\nThe assistant is running.\n  Rasa REST channel: {settings.rasa_url}/webhooks/rest/webhook"
@@ -43,7 +42,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             print("  Demo chat page:    " + "\n                     ".join(demo_addresses(settings)))
             print(f"  Poster to print:   http://localhost:{settings.gateway_port}/poster")
             if telegram:
-                mode = "webhook" if os.environ.get("TELEGRAM_WEBHOOK_URL") else "polling"
+                mode = "webhook" if settings.telegram_webhook_url else "polling"
                 print(f"  Telegram gateway:  on ({mode})")
             else:
                 print("  Telegram gateway:  off (set TELEGRAM_BOT_TOKEN to turn it on; see README)")

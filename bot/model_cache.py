@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Iterable, List, Optional
 
-from bot.settings import PROJECT_ROOT, Settings, rasa_environment
+from bot.settings import PROJECT_ROOT, Settings, child_environment
 
 STORIES_DIR = "stories"  # rules and training stories at its top; its tests/ folder is never trained on
 NLU_DATA = "data/nlu"
@@ -104,7 +104,7 @@ def train(settings: Settings, name: str, config: str = "config.yml") -> Path:
     settings.models_dir.mkdir(parents=True, exist_ok=True)
     command = train_command(config, settings.models_dir, name)
     started = time.monotonic()
-    subprocess.run(command, cwd=settings.project_root, env=rasa_environment(), check=True)
+    subprocess.run(command, cwd=settings.project_root, env=child_environment("train"), check=True)
     print(f"trained {name} in {time.monotonic() - started:.0f} s", flush=True)
     model = settings.models_dir / f"{name}.tar.gz"
     try:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterator, List, Optional
 
-from bot.settings import Settings, rasa_environment
+from bot.settings import Settings, child_environment
 
 
 class ServiceError(RuntimeError):
@@ -65,7 +65,10 @@ class Service:
 def _spawn(name: str, command: List[str], settings: Settings, health_url: str, env: dict) -> Service:
     settings.run_dir.mkdir(parents=True, exist_ok=True)
     log_path = settings.run_dir / f"{name}.log"
-    log: IO[bytes] = log_path.open("wb")
+    # Readable by the owner only: a log holds no text of hers, but the logs are nobody else's business.
+    descriptor = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # an older log may have been made with wider rights
+    log: IO[bytes] = os.fdopen(descriptor, "wb")
     process = subprocess.Popen(
         command,
         cwd=settings.project_root,
@@ -79,31 +82,29 @@ def _spawn(name: str, command: List[str], settings: Settings, health_url: str, e
     return Service(name, process, health_url, log_path)
 
 
-def start_action_server(settings: Settings) -> Service:
+def start_action_server(settings: Settings, actions_package: str = "actions") -> Service:
+    """bot/runtime/action_server.py: rasa_sdk's app on loopback, bounded, with private logs."""
     command = [
         sys.executable,
         "-m",
-        "rasa_sdk",
+        "bot.runtime.action_server",
         "--actions",
-        "actions",
+        actions_package,
         "--port",
         str(settings.action_port),
     ]
-    return _spawn("actions", command, settings, f"{settings.action_url}/health", rasa_environment())
+    env = child_environment("actions", settings)
+    return _spawn("actions", command, settings, f"{settings.action_url}/health", env)
 
 
 def start_rasa_server(settings: Settings, model: Path, env_overrides: Optional[dict] = None) -> Service:
-    env = rasa_environment()
+    """Rasa's own server through bot/runtime/rasa_server.py, which keeps her text out of its logs."""
+    env = child_environment("rasa", settings)
     env.update(env_overrides or {})
-    if settings.database_url:
-        env["DATABASE_URL"] = settings.database_url
-    env["ACTION_SERVER_URL"] = f"{settings.action_url}/webhook"
-    # Statistics the database could not take before a stop wait here for the next start.
-    env.setdefault("HELPLINE_STATS_SPOOL", str(settings.run_dir / "statistics-spool.jsonl"))
     command = [
         sys.executable,
         "-m",
-        "rasa",
+        "bot.runtime.rasa_server",
         "run",
         "--model",
         str(model),
@@ -120,12 +121,10 @@ def start_rasa_server(settings: Settings, model: Path, env_overrides: Optional[d
 
 
 def start_gateway(settings: Settings, env_overrides: Optional[dict] = None) -> Service:
-    """The gateway: the demo page, and Telegram when TELEGRAM_* is set (see bot/gateway/server.py)."""
-    env = rasa_environment()
-    env.setdefault("RASA_URL", settings.rasa_url)
+    """The gateway: the demo page, and Telegram when a token is set (see bot/gateway/server.py)."""
+    env = child_environment("gateway", settings)
     env.update(env_overrides or {})
-    port = env.setdefault("GATEWAY_PORT", str(settings.gateway_port))
-    host = env.setdefault("GATEWAY_HOST", settings.web_host)
+    port, host = env["GATEWAY_PORT"], env["HELPLINE_WEB_HOST"]
     command = [sys.executable, "-m", "bot.cli", "gateway"]
     reachable = "127.0.0.1" if host in ("0.0.0.0", "") else host
     return _spawn("gateway", command, settings, f"http://{reachable}:{port}/health", env)

@@ -1,63 +1,208 @@
-"""Where things are and which ports they use; every value can be overridden from the environment."""
+"""Every setting of the assistant, read from the environment here and nowhere else.
+
+The README's table of settings is made from VARIABLES (a test checks that no other module reads the
+environment and that the table is current). Each child process gets only the variables it uses
+(`child_environment`): the Telegram token and the sender key reach the gateway alone, the database
+address only the processes that write statistics.
+"""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Dict, Mapping, Optional
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+VAR_DIR = PROJECT_ROOT / "var"
 
 
-def _env_path(name: str, default: Path) -> Path:
-    value = os.environ.get(name)
-    return Path(value).expanduser() if value else default
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    default: str
+    meaning: str
 
 
-def _user_cache_dir() -> Path:
-    return _env_path("XDG_CACHE_HOME", Path.home() / ".cache") / "lao-helpline"
+VARIABLES = (
+    Variable("TELEGRAM_BOT_TOKEN", "unset: the demo page only", "the bot's token from @BotFather"),
+    Variable("TELEGRAM_BOT_NAME", "asked from Telegram", "the bot's @name, for the poster's QR code"),
+    Variable("TELEGRAM_WEBHOOK_URL", "unset: polling", "a public HTTPS address Telegram sends updates to"),
+    Variable("TELEGRAM_WEBHOOK_SECRET", "new at each start", "the secret Telegram sends with each update"),
+    Variable("TELEGRAM_API_URL", "Telegram's", "another Bot API server (tests, a local Bot API server)"),
+    Variable("HELPLINE_SENDER_KEY", "var/sender.key, made at first start", "the key that hashes chat ids"),
+    Variable(
+        "HELPLINE_WEB_HOST", "0.0.0.0 (every network)", "where the gateway (demo page, webhook) listens"
+    ),
+    Variable("GATEWAY_PORT", "8080", "the gateway's port"),
+    Variable("HELPLINE_HOST", "127.0.0.1", "where Rasa and the action server listen (loopback)"),
+    Variable("RASA_PORT", "5005", "the Rasa server's port"),
+    Variable("ACTION_PORT", "5055", "the action server's port"),
+    Variable("RASA_URL", "http://HELPLINE_HOST:RASA_PORT", "the Rasa server the gateway talks to"),
+    Variable("ACTION_SERVER_URL", "http://HELPLINE_HOST:ACTION_PORT/webhook", "the action server Rasa calls"),
+    Variable("DATABASE_URL", "unset: SQLite", "a PostgreSQL database for the statistics"),
+    Variable("HELPLINE_STATS_DB", "var/statistics.sqlite3", "the SQLite statistics file"),
+    Variable("HELPLINE_STATS_SPOOL", ".run/statistics-spool.jsonl", "statistics kept for the next start"),
+    Variable("HELPLINE_CONVERSATION_IDLE_MINUTES", "30", "a conversation idle this long is forgotten"),
+    Variable("HELPLINE_MAX_CONVERSATIONS", "20000", "conversations held at once; the oldest go first"),
+    Variable("HELPLINE_RUN_DIR", ".run/", "the servers' logs"),
+    Variable("HELPLINE_MODELS_DIR", "models/", "trained models"),
+    Variable("HELPLINE_MODEL_CACHE", "~/.cache/lao-helpline/models", "trained models shared by clones"),
+)
+# Kept for every child process: what a program needs to run at all. Nothing of the assistant's own.
+SYSTEM_VARIABLES = (
+    "PATH",
+    "HOME",
+    "LANG",
+    "LC_ALL",
+    "LC_CTYPE",
+    "TZ",
+    "TMPDIR",
+    "XDG_CACHE_HOME",
+    "VIRTUAL_ENV",
+)
+# Request bodies larger than this are refused by Rasa and the action server.
+MAX_REQUEST_BYTES = 1_000_000
+
+
+def _get(name: str, environ: Optional[Mapping[str, str]] = None) -> Optional[str]:
+    value = (os.environ if environ is None else environ).get(name)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _path(name: str, default: Path) -> Path:
+    return _optional_path(name) or default
+
+
+def _optional_path(name: str) -> Optional[Path]:
+    value = _get(name)
+    return Path(value).expanduser() if value else None
+
+
+def _cache_dir() -> Path:
+    return _path("XDG_CACHE_HOME", Path.home() / ".cache") / "lao-helpline"
 
 
 @dataclass(frozen=True)
 class Settings:
     project_root: Path = PROJECT_ROOT
-    models_dir: Path = field(
-        default_factory=lambda: _env_path("HELPLINE_MODELS_DIR", PROJECT_ROOT / "models")
-    )
+    models_dir: Path = field(default_factory=lambda: _path("HELPLINE_MODELS_DIR", PROJECT_ROOT / "models"))
     # A second home for trained models, outside the clone: a fresh clone on this machine (CI) reuses them.
     model_cache_dir: Path = field(
-        default_factory=lambda: _env_path("HELPLINE_MODEL_CACHE", _user_cache_dir() / "models")
+        default_factory=lambda: _path("HELPLINE_MODEL_CACHE", _cache_dir() / "models")
     )
-    run_dir: Path = field(default_factory=lambda: _env_path("HELPLINE_RUN_DIR", PROJECT_ROOT / ".run"))
-    host: str = field(default_factory=lambda: os.environ.get("HELPLINE_HOST", "127.0.0.1"))
-    rasa_port: int = field(default_factory=lambda: int(os.environ.get("RASA_PORT", "5005")))
-    action_port: int = field(default_factory=lambda: int(os.environ.get("ACTION_PORT", "5055")))
-    gateway_port: int = field(default_factory=lambda: int(os.environ.get("GATEWAY_PORT", "8080")))
+    run_dir: Path = field(default_factory=lambda: _path("HELPLINE_RUN_DIR", PROJECT_ROOT / ".run"))
+    host: str = field(default_factory=lambda: _get("HELPLINE_HOST") or "127.0.0.1")
+    rasa_port: int = field(default_factory=lambda: int(_get("RASA_PORT") or 5005))
+    action_port: int = field(default_factory=lambda: int(_get("ACTION_PORT") or 5055))
+    gateway_port: int = field(default_factory=lambda: int(_get("GATEWAY_PORT") or 8080))
     # The gateway serves the demo page to the phones on the local network (a laptop or a phone as a
     # hotspot at a village meeting); Rasa and the action server stay on loopback.
-    web_host: str = field(default_factory=lambda: os.environ.get("HELPLINE_WEB_HOST", "0.0.0.0"))
-    # Where the statistics go; None: the SQLite file in var/ (see bot.stats.store.database_url).
-    database_url: Optional[str] = field(default_factory=lambda: os.environ.get("DATABASE_URL"))
+    web_host: str = field(default_factory=lambda: _get("HELPLINE_WEB_HOST") or "0.0.0.0")
+    rasa_url_setting: Optional[str] = field(default_factory=lambda: _get("RASA_URL"))
+    action_url_setting: Optional[str] = field(default_factory=lambda: _get("ACTION_SERVER_URL"))
+    # Where the statistics go: PostgreSQL when set, else the SQLite file.
+    database_url: Optional[str] = field(default_factory=lambda: _get("DATABASE_URL"))
+    stats_db: Path = field(default_factory=lambda: _path("HELPLINE_STATS_DB", VAR_DIR / "statistics.sqlite3"))
+    stats_spool_setting: Optional[Path] = field(
+        default_factory=lambda: _optional_path("HELPLINE_STATS_SPOOL")
+    )
+    conversation_idle_minutes: float = field(
+        default_factory=lambda: float(_get("HELPLINE_CONVERSATION_IDLE_MINUTES") or 30)
+    )
+    max_conversations: int = field(default_factory=lambda: int(_get("HELPLINE_MAX_CONVERSATIONS") or 20_000))
+    telegram_token: Optional[str] = field(default_factory=lambda: _get("TELEGRAM_BOT_TOKEN"))
+    telegram_bot_name: Optional[str] = field(default_factory=lambda: _get("TELEGRAM_BOT_NAME"))
+    telegram_webhook_url: Optional[str] = field(default_factory=lambda: _get("TELEGRAM_WEBHOOK_URL"))
+    telegram_webhook_secret: Optional[str] = field(default_factory=lambda: _get("TELEGRAM_WEBHOOK_SECRET"))
+    telegram_api_url: Optional[str] = field(default_factory=lambda: _get("TELEGRAM_API_URL"))
+    sender_key: Optional[str] = field(default_factory=lambda: _get("HELPLINE_SENDER_KEY"))
 
     @property
     def rasa_url(self) -> str:
-        return f"http://{self.host}:{self.rasa_port}"
+        return self.rasa_url_setting or f"http://{self.host}:{self.rasa_port}"
 
     @property
     def action_url(self) -> str:
         return f"http://{self.host}:{self.action_port}"
 
+    @property
+    def action_webhook_url(self) -> str:
+        return self.action_url_setting or f"{self.action_url}/webhook"
 
-def rasa_environment() -> dict[str, str]:
-    """The environment for every Rasa process: no telemetry, quiet TensorFlow, and Rasa's
-    training cache outside the clone, so a domain-only change does not retrain the NLU."""
-    env = dict(os.environ)
-    env.setdefault("RASA_CACHE_DIRECTORY", str(_user_cache_dir() / "rasa-cache"))
-    env.update(
-        RASA_TELEMETRY_ENABLED="false",
-        TF_CPP_MIN_LOG_LEVEL="2",
-        SQLALCHEMY_SILENCE_UBER_WARNING="1",
-        PYTHONWARNINGS="ignore",
-    )
+    @property
+    def statistics_url(self) -> str:
+        """PostgreSQL (DATABASE_URL) or the SQLite file."""
+        return self.database_url or f"sqlite:///{self.stats_db}"
+
+    @property
+    def stats_spool(self) -> Path:
+        """Statistics the database could not take before a stop, for the next start."""
+        return self.stats_spool_setting or self.run_dir / "statistics-spool.jsonl"
+
+    @property
+    def conversation_idle_seconds(self) -> float:
+        return self.conversation_idle_minutes * 60
+
+
+def _quiet() -> Dict[str, str]:
+    """What every Rasa-based process needs: no telemetry, quiet TensorFlow, Rasa's training cache
+    outside the clone (a domain-only change then does not retrain the NLU)."""
+    return {
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "PYTHONWARNINGS": "ignore",
+        "RASA_CACHE_DIRECTORY": _get("RASA_CACHE_DIRECTORY") or str(_cache_dir() / "rasa-cache"),
+    }
+
+
+def _system() -> Dict[str, str]:
+    return {name: os.environ[name] for name in SYSTEM_VARIABLES if name in os.environ}
+
+
+def _statistics(settings: Settings) -> Dict[str, str]:
+    env = {"HELPLINE_STATS_DB": str(settings.stats_db), "HELPLINE_STATS_SPOOL": str(settings.stats_spool)}
+    if settings.database_url:
+        env["DATABASE_URL"] = settings.database_url
+    return env
+
+
+def child_environment(role: str, settings: Optional[Settings] = None) -> Dict[str, str]:
+    """The environment of a child process: the system's basics and only what `role` uses.
+
+    train: `rasa train`, `rasa data validate`, `rasa test`. rasa: the Rasa server (it writes the
+    statistics and keeps the conversations). actions: the action server. gateway: Telegram and the
+    demo page."""
+    settings = settings or Settings()
+    env = _system()
+    if role in ("train", "rasa", "actions"):
+        env.update(_quiet())
+    if role == "rasa":
+        env.update(_statistics(settings))
+        env.update(
+            ACTION_SERVER_URL=settings.action_webhook_url,
+            HELPLINE_CONVERSATION_IDLE_MINUTES=str(settings.conversation_idle_minutes),
+            HELPLINE_MAX_CONVERSATIONS=str(settings.max_conversations),
+            SANIC_REQUEST_MAX_SIZE=str(MAX_REQUEST_BYTES),
+        )
+    elif role == "actions":
+        env.update(SANIC_HOST=settings.host, SANIC_REQUEST_MAX_SIZE=str(MAX_REQUEST_BYTES))
+    elif role == "gateway":
+        env.update(
+            RASA_URL=settings.rasa_url,
+            HELPLINE_WEB_HOST=settings.web_host,
+            GATEWAY_PORT=str(settings.gateway_port),
+        )
+        secrets = {
+            "TELEGRAM_BOT_TOKEN": settings.telegram_token,
+            "TELEGRAM_BOT_NAME": settings.telegram_bot_name,
+            "TELEGRAM_WEBHOOK_URL": settings.telegram_webhook_url,
+            "TELEGRAM_WEBHOOK_SECRET": settings.telegram_webhook_secret,
+            "TELEGRAM_API_URL": settings.telegram_api_url,
+            "HELPLINE_SENDER_KEY": settings.sender_key,
+        }
+        env.update({name: value for name, value in secrets.items() if value})
+    elif role != "train":
+        raise ValueError(f"unknown process role {role!r}")
     return env

@@ -17,7 +17,7 @@ from typing import Iterable, List, Set
 
 import yaml
 
-from bot.settings import PROJECT_ROOT, rasa_environment
+from bot.settings import PROJECT_ROOT, child_environment
 
 UNUSED = re.compile(r"The utterance '([^']+)' is not used in any story or rule\.")
 WARNING = re.compile(r"UserWarning: (.+)")
@@ -52,7 +52,8 @@ def validate(data: Iterable[str]) -> int:
         sys.executable, "-m", "rasa", "data", "validate", "--fail-on-warnings",
         "--config", "config.yml", "--domain", "domain.yml", "--data", *data,
     ]  # fmt: skip
-    result = subprocess.run(command, cwd=PROJECT_ROOT, env=rasa_environment(), capture_output=True, text=True)
+    env = child_environment("train")
+    result = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
     output = result.stdout + result.stderr
     problems = unexplained_warnings(output, responses_sent_by_code())
     for problem in problems:

@@ -12,14 +12,15 @@ import hmac
 import os
 import secrets
 from pathlib import Path
+from typing import Optional
 
-from bot.settings import PROJECT_ROOT
+from bot.settings import VAR_DIR
 
-KEY_FILE = PROJECT_ROOT / "var" / "sender.key"
+KEY_FILE = VAR_DIR / "sender.key"
 
 
-def load_or_create_key(path: Path = KEY_FILE) -> bytes:
-    configured = os.environ.get("HELPLINE_SENDER_KEY")
+def load_or_create_key(configured: Optional[str] = None, path: Path = KEY_FILE) -> bytes:
+    """HELPLINE_SENDER_KEY when set (`configured`), else the key file, made on first use."""
     if configured:
         return configured.encode()
     if path.exists():

@@ -1,14 +1,8 @@
 """Running the gateway: the demo chat page always, and Telegram when a bot token is set (polling by
 default, a webhook with a secret token when a public URL is set).
 
-Configuration comes from the environment:
-  TELEGRAM_BOT_TOKEN      the token from @BotFather; unset: the demo page only
-  TELEGRAM_BOT_NAME       the bot's @name, for the poster's QR code (else asked from Telegram)
-  TELEGRAM_WEBHOOK_URL    e.g. https://helpline.example.org/telegram; unset: polling
-  TELEGRAM_WEBHOOK_SECRET the secret Telegram sends back in every webhook call; generated if unset
-  TELEGRAM_API_URL        another Bot API server (tests, or a local Bot API server)
-  GATEWAY_HOST, GATEWAY_PORT  where the gateway listens (demo page, health check, webhook); 127.0.0.1:8080
-  RASA_URL                the Rasa server (default from RASA_PORT)
+Its settings (TELEGRAM_*, HELPLINE_WEB_HOST, GATEWAY_PORT, RASA_URL, HELPLINE_SENDER_KEY) are read
+by bot/settings.py, like every other setting; the README lists them.
 """
 
 from __future__ import annotations
@@ -16,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
-import os
 import secrets
 import signal
 from dataclasses import dataclass
@@ -34,6 +27,7 @@ from bot.gateway.rasa_backend import RasaBackend
 from bot.gateway.telegram_app import Gateway, build_application, register_commands, with_retry_after
 from bot.gateway.web.routes import add_web_routes
 from bot.gateway.web.scenarios import load_scenarios
+from bot.runtime.logs import keep_text_out_of_logs
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -54,16 +48,16 @@ class GatewayConfig:
     api_url: Optional[str] = None
 
     @classmethod
-    def from_environment(cls) -> GatewayConfig:
+    def from_settings(cls, settings: Settings) -> GatewayConfig:
         return cls(
-            token=os.environ.get("TELEGRAM_BOT_TOKEN", "").strip(),
-            bot_name=os.environ.get("TELEGRAM_BOT_NAME") or None,
-            rasa_url=os.environ.get("RASA_URL") or Settings().rasa_url,
-            host=os.environ.get("GATEWAY_HOST", "127.0.0.1"),
-            port=int(os.environ.get("GATEWAY_PORT", "8080")),
-            webhook_url=os.environ.get("TELEGRAM_WEBHOOK_URL") or None,
-            webhook_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET") or secrets.token_urlsafe(32),
-            api_url=os.environ.get("TELEGRAM_API_URL") or None,
+            token=settings.telegram_token or "",
+            bot_name=settings.telegram_bot_name,
+            rasa_url=settings.rasa_url,
+            host=settings.web_host,
+            port=settings.gateway_port,
+            webhook_url=settings.telegram_webhook_url,
+            webhook_secret=settings.telegram_webhook_secret or secrets.token_urlsafe(32),
+            api_url=settings.telegram_api_url,
         )
 
     @property
@@ -72,7 +66,7 @@ class GatewayConfig:
 
 
 def quiet_loggers() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    keep_text_out_of_logs()
     for name in NOISY_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
 
@@ -153,7 +147,7 @@ async def serve(config: GatewayConfig, stop: Optional[asyncio.Event] = None) -> 
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     backend = RasaBackend(config.rasa_url)
-    key = load_or_create_key()
+    key = load_or_create_key(Settings().sender_key)
     app, telegram = web_app(config, backend, key)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
@@ -170,5 +164,5 @@ async def serve(config: GatewayConfig, stop: Optional[asyncio.Event] = None) -> 
 
 def main() -> int:
     quiet_loggers()
-    asyncio.run(serve(GatewayConfig.from_environment()))
+    asyncio.run(serve(GatewayConfig.from_settings(Settings())))
     return 0

@@ -29,6 +29,7 @@ from bot.gateway import texts
 from bot.gateway.identity import sender_id
 from bot.gateway.location import country_at
 from bot.gateway.memory import ChatMemory, ChatState
+from bot.gateway.payloads import ERASE_PAYLOAD, as_her_words
 from bot.gateway.rasa_backend import BackendError, RasaBackend
 from bot.gateway.replies import Outgoing, to_outgoing
 from bot.text.language_id import detect_language
@@ -74,6 +75,10 @@ class Gateway:
         self.key = key
         self.memory = memory or ChatMemory()
 
+    def _sender(self, update: Update) -> str:
+        """Who Rasa talks to, and the key of what the gateway remembers: never the chat id itself."""
+        return sender_id(self.key, update.effective_chat.id)
+
     # --- language of the gateway's own lines -------------------------------------------------------
     @staticmethod
     def _hint(update: Update) -> Optional[str]:
@@ -117,7 +122,7 @@ class Gateway:
         except TelegramError:
             pass  # only a courtesy
         try:
-            replies = await self.backend.send(sender_id(self.key, chat_id), text, metadata)
+            replies = await self.backend.send(self._sender(update), text, metadata)
         except BackendError as error:
             logger.warning("the assistant did not answer (%s); sending the help numbers", error)
             replies = []
@@ -132,7 +137,7 @@ class Gateway:
             await self._send(update, state, message)
 
     def _admit(self, update: Update) -> Optional[ChatState]:
-        state = self.memory.get(update.effective_chat.id)
+        state = self.memory.get(self._sender(update))
         if update.effective_message is not None:
             state.remember(update.effective_message.message_id)
         if self.memory.allow(state):
@@ -140,7 +145,7 @@ class Gateway:
         return None
 
     async def _flooded(self, update: Update) -> None:
-        state = self.memory.get(update.effective_chat.id)
+        state = self.memory.get(self._sender(update))
         now = asyncio.get_running_loop().time()
         if now - state.warned_at > 30:
             state.warned_at = now
@@ -151,9 +156,9 @@ class Gateway:
         state = self._admit(update)
         if state is None:
             return await self._flooded(update)
-        text = update.effective_message.text or ""
+        text = as_her_words(update.effective_message.text or "")
         state.language = detect_language(text) or state.language
-        await self._converse(update, state, text)
+        await self._converse(update, state, text or "/greet")
 
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         state = self._admit(update)
@@ -176,7 +181,7 @@ class Gateway:
             await query.edit_message_reply_markup(reply_markup=None)  # a pressed keyboard is used up
         except TelegramError:
             pass
-        state = self.memory.get(update.effective_chat.id)
+        state = self.memory.get(self._sender(update))
         if not self.memory.allow(state):
             return await self._flooded(update)
         await self._converse(update, state, query.data or "")
@@ -199,7 +204,7 @@ class Gateway:
     async def on_group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.effective_message is None:
             return
-        state = self.memory.get(update.effective_chat.id)
+        state = self.memory.get(self._sender(update))
         if not self.memory.allow(state):
             return
         await update.effective_message.reply_text(
@@ -217,13 +222,13 @@ class Gateway:
                 await with_retry_after(lambda batch=batch: bot.delete_messages(chat_id, batch))
             except (BadRequest, Forbidden) as error:
                 logger.warning("some messages could not be deleted (%s)", type(error).__name__)
-        try:
-            await self.backend.send(sender_id(self.key, chat_id), "/restart", {"channel": "telegram"})
+        try:  # the conversation store deletes the conversation (bot/conversations/store.py)
+            await self.backend.send(self._sender(update), ERASE_PAYLOAD, {"channel": "telegram"})
         except BackendError:
-            pass  # the conversation expires on its own; the messages are what matters here
+            pass  # it is forgotten anyway once idle; the messages are what matters here
         language = self._language(state, update)
-        self.memory.forget(chat_id)
-        fresh = self.memory.get(chat_id)
+        self.memory.forget(self._sender(update))
+        fresh = self.memory.get(self._sender(update))
         fresh.language = language
         await self._say(update, fresh, texts.say(texts.ERASED, language))
 

@@ -4,7 +4,6 @@ can be wrong (missing, unreachable, from an older or newer version, not a statis
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,9 +12,9 @@ from typing import Optional, Tuple
 import sqlalchemy as sa
 
 from bot.reports.period import Period
+from bot.settings import Settings
 from bot.stats.schema import daily_counts
 from bot.stats.store import (
-    DEFAULT_SQLITE_PATH,
     create_engine,
     current_revision,
     known_revisions,
@@ -41,13 +40,9 @@ class EventCounts:
 
 
 def database_location(given: Optional[str]) -> str:
-    """A URL or a file path, from --database, DATABASE_URL or HELPLINE_STATS_DB, else var/."""
-    return (
-        given
-        or os.environ.get("DATABASE_URL")
-        or os.environ.get("HELPLINE_STATS_DB")
-        or str(DEFAULT_SQLITE_PATH)
-    )
+    """A URL or a file path, from --database, else the assistant's own (DATABASE_URL or the file)."""
+    settings = Settings()
+    return given or settings.database_url or str(settings.stats_db)
 
 
 def describe(location: str) -> str:

@@ -8,14 +8,13 @@ can raise into Rasa: a broken statistics path must never cost her a reply.
 from __future__ import annotations
 
 import logging
-import os
 from asyncio import AbstractEventLoop
-from pathlib import Path
 from typing import Any, Dict, Optional
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.utils.endpoints import EndpointConfig
 
+from bot.settings import Settings
 from bot.stats.events import EventMapper
 from bot.stats.store import StatsStore, database_url
 
@@ -39,8 +38,8 @@ class StatisticsEventBroker(EventBroker):
     async def from_endpoint_config(
         cls, broker_config: EndpointConfig, event_loop: Optional[AbstractEventLoop] = None
     ) -> StatisticsEventBroker:
-        spool = os.environ.get("HELPLINE_STATS_SPOOL")
-        store = StatsStore(database_url(), spool=Path(spool) if spool else None)
+        settings = Settings()
+        store = StatsStore(database_url(settings), spool=settings.stats_spool)
         return cls(store, EventMapper(_domain_intents()))
 
     def publish(self, event: Dict[str, Any]) -> None:

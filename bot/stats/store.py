@@ -28,23 +28,20 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from bot.settings import PROJECT_ROOT
+from bot.settings import Settings
 from bot.stats.schema import DIMENSIONS, StatEvent, daily_counts
 
 logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "statistics.sqlite3"
 
 
-def database_url() -> str:
-    """DATABASE_URL (PostgreSQL in production) or the SQLite file (HELPLINE_STATS_DB, or var/)."""
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        return url
-    path = Path(os.environ.get("HELPLINE_STATS_DB", DEFAULT_SQLITE_PATH)).expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path}"
+def database_url(settings: Optional[Settings] = None) -> str:
+    """DATABASE_URL (PostgreSQL in production) or the SQLite file, whose folder is made if missing."""
+    settings = settings or Settings()
+    if not settings.database_url:
+        settings.stats_db.parent.mkdir(parents=True, exist_ok=True)
+    return settings.statistics_url
 
 
 def create_engine(url: str) -> sa.engine.Engine:

@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.settings import PROJECT_ROOT, rasa_environment
+from bot.settings import PROJECT_ROOT, child_environment
 
 
 def test_conversations_in_each_language_go_as_written(model_path: Path, tmp_path: Path) -> None:
@@ -16,7 +16,7 @@ def test_conversations_in_each_language_go_as_written(model_path: Path, tmp_path
             "--out", str(tmp_path),
             "--fail-on-prediction-errors",
         ],
-        cwd=PROJECT_ROOT, env=rasa_environment(), capture_output=True, text=True,
+        cwd=PROJECT_ROOT, env=child_environment("train"), capture_output=True, text=True,
     )  # fmt: skip
     failed = tmp_path / "failed_test_stories.yml"
     details = failed.read_text(encoding="utf-8") if failed.exists() else result.stdout[-3000:]

@@ -38,7 +38,7 @@ PLAYED = {"lo": "passport_kept", "th": "online_admin", "en": "facebook_job"}
 def run_demo_gateway(settings: Settings, tmp_path: Path, **extra: str) -> Service:
     env = {
         "GATEWAY_PORT": str(free_port()),
-        "GATEWAY_HOST": "127.0.0.1",
+        "HELPLINE_WEB_HOST": "127.0.0.1",
         "TELEGRAM_BOT_TOKEN": "",
         "TELEGRAM_BOT_NAME": "LaoSafeWorkDemoBot",
         "HELPLINE_SENDER_KEY": "demo-page-test-key",

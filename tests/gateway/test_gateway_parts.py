@@ -12,8 +12,8 @@ from bot.gateway.replies import TELEGRAM_TEXT_LIMIT, split_text, to_outgoing
 
 def test_sender_is_a_keyed_hash_not_the_chat_id(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.delenv("HELPLINE_SENDER_KEY", raising=False)
-    key = load_or_create_key(tmp_path / "sender.key")
-    assert load_or_create_key(tmp_path / "sender.key") == key  # generated once, then reused
+    key = load_or_create_key(None, tmp_path / "sender.key")
+    assert load_or_create_key(None, tmp_path / "sender.key") == key  # generated once, then reused
     assert (tmp_path / "sender.key").stat().st_mode & 0o777 == 0o600
     sender = sender_id(key, 123456789)
     assert "123456789" not in sender and sender == sender_id(key, 123456789)

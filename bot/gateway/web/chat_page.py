@@ -52,9 +52,11 @@ def render_chat_page(language: str, contacts: Sequence[Contact], scenarios: Sequ
         f"<nav aria-label=\"{escape(words['language'])}\">{languages}</nav></header>"
         '<p id="offline" role="alert" hidden></p><main id="log" aria-live="polite"></main>'
         '<section id="scenario" hidden></section>'
+        '<p id="wifi-note" data-t="wifi_note"></p>'
         '<form id="composer"><input id="text" autocomplete="off" maxlength="2000" enterkeyhint="send">'
         '<button id="send" data-t="send"></button></form>'
         '<footer><button type="button" id="open-scenarios" data-t="scenarios"></button>'
+        '<button type="button" id="clear" data-t="clear"></button>'
         '<a id="poster-link" href="/poster" data-t="poster"></a><span data-t="demo_note"></span></footer>'
         f'<script id="data" type="application/json">{data}</script><script>{_asset("chat.js")}</script>'
         "</body></html>"

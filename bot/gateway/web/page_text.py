@@ -22,6 +22,10 @@ PAGE: Dict[str, str] = {
     "close": N_("Close"),
     "poster": N_("Poster to print"),
     "language": N_("Language"),
+    "clear": N_("Clear this chat"),
+    "wifi_note": N_(
+        "Anyone on this Wi-Fi could read what is typed here: please do not type a real story or real names."
+    ),
 }
 
 POSTER: Dict[str, str] = {

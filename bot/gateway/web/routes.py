@@ -17,11 +17,13 @@ from bot.contacts.directory import Contact
 from bot.gateway import texts
 from bot.gateway.identity import web_sender
 from bot.gateway.memory import ChatMemory
+from bot.gateway.payloads import ERASE_PAYLOAD, as_her_words
 from bot.gateway.rasa_backend import BackendError, RasaBackend
 from bot.gateway.replies import contact_card, language_buttons_last, usable_buttons
 from bot.gateway.web.chat_page import render_chat_page
 from bot.gateway.web.poster import render_poster
 from bot.gateway.web.scenarios import Scenario
+from bot.settings import Settings
 from bot.text.language_id import detect_language
 from bot.vocabulary import LANGUAGES, LAO
 
@@ -68,7 +70,8 @@ def add_web_routes(
     bot_name: Callable[[], Optional[str]],
 ) -> None:
     pages = {lang: render_chat_page(lang, contacts, scenarios) for lang in LANGUAGES}
-    flood = ChatMemory(burst=8, refill_per_second=1.0)
+    # A demo session is forgotten as soon as its conversation would be.
+    flood = ChatMemory(burst=8, refill_per_second=1.0, forget_after=Settings().conversation_idle_seconds)
 
     def html(text: str) -> web.Response:
         response = web.Response(text=text, content_type="text/html", charset="utf-8")
@@ -91,7 +94,7 @@ def add_web_routes(
         if not isinstance(body, dict) or not SESSION.fullmatch(str(body.get("session", ""))):
             return web.json_response({"error": "bad request"}, status=400)
         language = _language(request, body.get("language"))
-        text = str(body.get("text") or "").strip()[:MAX_TEXT]
+        text = as_her_words(str(body.get("text") or "").strip()[:MAX_TEXT])
         sender = web_sender(key, str(body["session"]))
         if not flood.allow(flood.get(sender)):
             return web.json_response({"replies": [{"text": texts.say(texts.SLOW_DOWN, language)}]})
@@ -111,6 +114,24 @@ def add_web_routes(
             return web.json_response({"replies": [{"text": fallback}], "offline": True})
         return web.json_response({"replies": replies, "offline": False})
 
+    async def clear(request: web.Request) -> web.Response:
+        """The page's "clear": the assistant forgets this conversation (as /erase does on Telegram)."""
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict) or not SESSION.fullmatch(str(body.get("session", ""))):
+            return web.json_response({"error": "bad request"}, status=400)
+        sender = web_sender(key, str(body["session"]))
+        flood.forget(sender)
+        try:
+            await backend.send(sender, ERASE_PAYLOAD, {"channel": "web", "demo": True})
+        except BackendError as error:
+            logger.warning("the assistant could not forget a demo conversation now (%s)", error)
+            return web.json_response({"cleared": False})
+        return web.json_response({"cleared": True})
+
     app.router.add_get("/", chat_page)
     app.router.add_get("/poster", poster)
     app.router.add_post("/api/message", message)
+    app.router.add_post("/api/clear", clear)

@@ -195,6 +195,21 @@
     send(text);
   });
   document.getElementById("open-scenarios").addEventListener("click", showScenarios);
+  // "Clear": the assistant forgets this conversation, the screen empties, and a new one starts.
+  document.getElementById("clear").addEventListener("click", function () {
+    var old = session;
+    fetch("/api/clear", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ session: old })
+    }).catch(function () {});
+    log.textContent = "";
+    story = null;
+    panel.hidden = true;
+    session = newSession();
+    sessionStorage.setItem("helpline-session", session);
+    send("/greet", null);
+  });
   Array.prototype.forEach.call(document.querySelectorAll("nav button"), function (b) {
     b.addEventListener("click", function () {
       var chosen = b.getAttribute("data-lang");

@@ -1,0 +1,159 @@
+"""The conversation store Rasa uses (endpoints.yml `tracker_store`): text-free, forgetful, bounded.
+
+Rasa's default store keeps every message she ever wrote until the process ends, and `/restart`
+only adds an event. This one keeps each conversation as bot/conversations/text_free.py leaves it,
+forgets one that has been idle for HELPLINE_CONVERSATION_IDLE_MINUTES (30 by default), holds at
+most HELPLINE_MAX_CONVERSATIONS (the least recently used go first), and deletes a conversation
+outright when it is restarted: /erase in Telegram and the demo page's "clear" send /restart.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Optional
+
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import TrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Restarted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
+
+from bot.conversations.text_free import text_free_events
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+ERASE_INTENT = "restart"
+
+
+@dataclass
+class _Kept:
+    dialogue: str  # the text-free dialogue as JSON
+    events: int  # how many events it has (Rasa's event broker streams the ones after)
+    touched: float  # monotonic time of the last save or retrieve
+
+
+def erased(tracker: DialogueStateTracker) -> bool:
+    """The conversation ended with a restart asked for by her (/erase or "clear" send /restart)."""
+    latest = tracker.get_last_event_for(UserUttered)
+    restarted = tracker.get_last_event_for(Restarted)
+    return bool(latest and restarted and latest.intent_name == ERASE_INTENT)
+
+
+class ConversationMemory:
+    """Text-free dialogues by conversation id, in memory, with idle expiry and a size bound."""
+
+    def __init__(
+        self, idle_seconds: float, max_conversations: int, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.idle_seconds = idle_seconds
+        self.max_conversations = max_conversations
+        self._clock = clock
+        self._kept: OrderedDict[str, _Kept] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._kept)
+
+    def put(self, key: str, dialogue: str, events: int) -> None:
+        with self._lock:
+            self._kept.pop(key, None)
+            self._kept[key] = _Kept(dialogue, events, self._clock())
+            while len(self._kept) > self.max_conversations:
+                self._kept.popitem(last=False)
+            self._forget_idle()
+
+    def get(self, key: str) -> Optional[_Kept]:
+        with self._lock:
+            self._forget_idle()
+            kept = self._kept.pop(key, None)
+            if kept is not None:
+                kept.touched = self._clock()
+                self._kept[key] = kept
+            return kept
+
+    def delete(self, key: str) -> None:
+        with self._lock:
+            self._kept.pop(key, None)
+
+    def keys(self) -> list:
+        with self._lock:
+            self._forget_idle()
+            return list(self._kept)
+
+    def forget_idle(self) -> int:
+        with self._lock:
+            return self._forget_idle()
+
+    def _forget_idle(self) -> int:
+        """The least recently touched come first: drop from the front while they are idle too long."""
+        cutoff, dropped = self._clock() - self.idle_seconds, 0
+        while self._kept:
+            key, oldest = next(iter(self._kept.items()))
+            if oldest.touched > cutoff:
+                break
+            del self._kept[key]
+            dropped += 1
+        return dropped
+
+
+class TextFreeTrackerStore(TrackerStore):
+    def __init__(
+        self,
+        domain: Optional[Domain] = None,
+        event_broker: Optional[EventBroker] = None,
+        settings: Optional[Settings] = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(domain, event_broker, **kwargs)
+        settings = settings or Settings()
+        self.memory = ConversationMemory(settings.conversation_idle_seconds, settings.max_conversations)
+        # Idle conversations are forgotten on every access, and also while nobody writes at all.
+        self._sweeper = threading.Thread(target=self._sweep, name="forget-idle-conversations", daemon=True)
+        self._sweeper.start()
+
+    def _sweep(self) -> None:
+        pause = max(1.0, min(60.0, self.memory.idle_seconds / 4))
+        while True:
+            time.sleep(pause)
+            self.memory.forget_idle()
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await self.stream_events(tracker)
+        if erased(tracker):
+            self.memory.delete(tracker.sender_id)
+            logger.info("a conversation was erased at her request")
+            return
+        events = [event.as_dict() for event in tracker.events]
+        dialogue = {"events": text_free_events(events), "name": tracker.sender_id}
+        self.memory.put(tracker.sender_id, json.dumps(dialogue, ensure_ascii=False), len(events))
+
+    async def stream_events(self, tracker: DialogueStateTracker) -> None:
+        """The events after those kept: Rasa's own version rebuilds the kept tracker to count them."""
+        if self.event_broker is None:
+            return
+        kept = self.memory.get(tracker.sender_id)
+        new_events = list(tracker.events)[kept.events if kept else 0 :]
+        await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
+
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        tracker = await self.retrieve_full_tracker(sender_id)
+        if tracker is None:
+            return None
+        sessions = get_trackers_for_conversation_sessions(tracker)
+        return sessions[-1] if len(sessions) > 1 else tracker
+
+    async def retrieve_full_tracker(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        kept = self.memory.get(sender_id)
+        return self.deserialise_tracker(sender_id, kept.dialogue) if kept else None
+
+    async def delete(self, sender_id: str) -> None:
+        self.memory.delete(sender_id)
+
+    async def keys(self) -> Iterable[str]:
+        return self.memory.keys()

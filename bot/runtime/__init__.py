@@ -1,0 +1,1 @@
+"""How the assistant's processes run: their logs, their environment, their start."""

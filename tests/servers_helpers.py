@@ -206,6 +206,7 @@ class Stack:
     gateway: Optional[Service] = None
     telegram: Optional[FakeTelegram] = None
     restarts: Dict[str, int] = field(default_factory=dict)
+    actions_package: str = "actions"  # a test may start the action server on another package
 
     def _run_dir(self, name: str) -> Settings:
         """Each (re)start logs to a directory of its own: the log of a stopped server is evidence."""
@@ -215,7 +216,7 @@ class Stack:
 
     def spawn_actions(self) -> Service:
         """Starts the action server on the stack's port without waiting for it."""
-        self.actions = start_action_server(self._run_dir("actions"))
+        self.actions = start_action_server(self._run_dir("actions"), self.actions_package)
         return self.actions
 
     def start_actions(self) -> Service:
@@ -263,8 +264,10 @@ class Stack:
 
 
 @contextmanager
-def running_stack(settings: Settings, model: Path, with_gateway: bool = True) -> Iterator[Stack]:
+def running_stack(
+    settings: Settings, model: Path, with_gateway: bool = True, actions_package: str = "actions"
+) -> Iterator[Stack]:
     with ExitStack() as cleanup:
-        stack = Stack(settings, model, with_gateway)
+        stack = Stack(settings, model, with_gateway, actions_package=actions_package)
         cleanup.callback(stack.stop)
         yield stack.start()

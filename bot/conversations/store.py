@@ -1,10 +1,11 @@
 """The conversation store Rasa uses (endpoints.yml `tracker_store`): text-free, forgetful, bounded.
 
 Rasa's default store keeps every message she ever wrote until the process ends, and `/restart`
-only adds an event. This one keeps each conversation as bot/conversations/text_free.py leaves it,
-forgets one that has been idle for HELPLINE_CONVERSATION_IDLE_MINUTES (30 by default), holds at
-most HELPLINE_MAX_CONVERSATIONS (the least recently used go first), and deletes a conversation
-outright when it is restarted: /erase in Telegram and the demo page's "clear" send /restart.
+only adds an event. This one keeps the latest session of each conversation (all that Rasa's
+`retrieve` hands the dialogue) as bot/conversations/text_free.py leaves it, forgets one that has
+been idle for HELPLINE_CONVERSATION_IDLE_MINUTES (30 by default), holds at most
+HELPLINE_MAX_CONVERSATIONS (the least recently used go first), and deletes a conversation outright
+when it is restarted: /erase in Telegram and the demo page's "clear" send /restart.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Dict, Iterable, List, Optional
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import TrackerStore
+from rasa.shared.core.constants import ACTION_SESSION_START_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Restarted, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
+from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.conversations.text_free import text_free_events
 from bot.settings import Settings
@@ -32,16 +34,31 @@ ERASE_INTENT = "restart"
 
 @dataclass
 class _Kept:
-    dialogue: str  # the text-free dialogue as JSON
+    dialogue: str  # the text-free dialogue of the latest session, as JSON
     events: int  # how many events it has (Rasa's event broker streams the ones after)
     touched: float  # monotonic time of the last save or retrieve
 
 
+def latest_session(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """The events from the last session start on: all that Rasa's `retrieve` gives the dialogue,
+    so all that needs keeping, and the count the next turn's new events come after."""
+    for index in range(len(events) - 1, 0, -1):
+        event = events[index]
+        if event.get("event") == "action" and event.get("name") == ACTION_SESSION_START_NAME:
+            return events[index:]
+    return events
+
+
 def erased(tracker: DialogueStateTracker) -> bool:
-    """The conversation ended with a restart asked for by her (/erase or "clear" send /restart)."""
-    latest = tracker.get_last_event_for(UserUttered)
-    restarted = tracker.get_last_event_for(Restarted)
-    return bool(latest and restarted and latest.intent_name == ERASE_INTENT)
+    """Her latest message asked for a restart (/erase and the demo page's "clear" send /restart),
+    and the conversation was restarted after it."""
+    restarted = False
+    for event in reversed(tracker.events):
+        if isinstance(event, Restarted):
+            restarted = True
+        elif isinstance(event, UserUttered):
+            return restarted and event.intent_name == ERASE_INTENT
+    return False
 
 
 class ConversationMemory:
@@ -129,12 +146,13 @@ class TextFreeTrackerStore(TrackerStore):
             self.memory.delete(tracker.sender_id)
             logger.info("a conversation was erased at her request")
             return
-        events = [event.as_dict() for event in tracker.events]
+        events = latest_session([event.as_dict() for event in tracker.events])
         dialogue = {"events": text_free_events(events), "name": tracker.sender_id}
         self.memory.put(tracker.sender_id, json.dumps(dialogue, ensure_ascii=False), len(events))
 
     async def stream_events(self, tracker: DialogueStateTracker) -> None:
-        """The events after those kept: Rasa's own version rebuilds the kept tracker to count them."""
+        """The events after those `retrieve` gave this turn: Rasa's own version rebuilds that tracker
+        to count them."""
         if self.event_broker is None:
             return
         kept = self.memory.get(tracker.sender_id)
@@ -142,15 +160,12 @@ class TextFreeTrackerStore(TrackerStore):
         await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
-        tracker = await self.retrieve_full_tracker(sender_id)
-        if tracker is None:
-            return None
-        sessions = get_trackers_for_conversation_sessions(tracker)
-        return sessions[-1] if len(sessions) > 1 else tracker
-
-    async def retrieve_full_tracker(self, sender_id: str) -> Optional[DialogueStateTracker]:
         kept = self.memory.get(sender_id)
         return self.deserialise_tracker(sender_id, kept.dialogue) if kept else None
+
+    async def retrieve_full_tracker(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        """Only the latest session is kept: earlier ones are not hers to keep."""
+        return await self.retrieve(sender_id)
 
     async def delete(self, sender_id: str) -> None:
         self.memory.delete(sender_id)

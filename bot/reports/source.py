@@ -83,7 +83,7 @@ def open_database(location: str) -> sa.engine.Engine:
             raise ReportError(
                 f"The statistics database {describe(location)} is from an older version of the assistant "
                 f"(schema {revision}; this version reads {newest}).\n"
-                f"Upgrade it with: helpline stats upgrade --database {location}\n"
+                f"Upgrade it with: helpline stats upgrade --database {describe(location)}\n"
                 "(the assistant also upgrades it by itself when it starts)."
             )
         raise ReportError(

@@ -5,8 +5,9 @@ Everything else may carry her text or the tracker: Rasa logs the text of a turn 
 on, rasa_sdk the whole tracker of a failing action, a Python warning the text of an unparsable
 "/..." message, a traceback the message of its exception. So every log record, whoever made it, is
 rewritten as it is created (`logging.setLogRecordFactory`, which no handler, filter or propagate
-setting can bypass): records of other loggers keep their time, level and logger name, the type of
-their exception if any, and a few start-up lines known to be safe; their message is withheld.
+setting can bypass): records of other loggers keep their time, level and logger name, and a few
+start-up lines known to be safe; their message is withheld. An exception, in any record, is kept as
+its type and the places it was raised, never its message.
 Python warnings and uncaught exceptions go through the same path.
 """
 
@@ -15,6 +16,8 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+import traceback
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Optional, Tuple, Type
 
@@ -36,6 +39,7 @@ SAFE_MESSAGES: Tuple[Tuple[str, str], ...] = (
     ("sanic.root", "Server Stopped"),
 )
 WITHHELD = "[message withheld: it may hold what she wrote]"
+FRAMES_KEPT = 3
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 _default_factory = logging.getLogRecordFactory()
@@ -50,25 +54,41 @@ def _safe(name: str, message: Any) -> bool:
     return any(name == logger and text.startswith(start) for logger, start in SAFE_MESSAGES)
 
 
+def exception_summary(exc_info: Any) -> Optional[str]:
+    """An exception's type and where it was raised (the innermost frames), without its message,
+    which may quote what she wrote (a KeyError of her word, a JSON error with her text)."""
+    if not exc_info or not isinstance(exc_info, tuple) or exc_info[0] is None:
+        return None
+    frames = traceback.extract_tb(exc_info[2])[-FRAMES_KEPT:] if exc_info[2] else []
+    where = " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(frames))
+    return f"{exc_info[0].__name__} at {where}" if where else exc_info[0].__name__
+
+
 def withholding_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
     record = _default_factory(*args, **kwargs)
-    if _own(record.name) or _safe(record.name, record.msg):
-        return record
-    kind = record.exc_info[0].__name__ if record.exc_info and record.exc_info[0] else None
-    record.msg = f"{WITHHELD} ({kind})" if kind else WITHHELD
-    record.args = ()
+    summary = exception_summary(record.exc_info)
     record.exc_info = None
     record.exc_text = None
     record.stack_info = None
+    if not (_own(record.name) or _safe(record.name, record.msg)):
+        record.msg, record.args = WITHHELD, ()
+    if summary:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # arguments that do not fit: the handler would say so
+            message = str(record.msg)
+        record.msg, record.args = f"{message} ({summary})", ()
     return record
 
 
 def _log_uncaught(kind: Type[BaseException], error: BaseException, trace: Optional[TracebackType]) -> None:
-    logging.getLogger("uncaught").critical("an exception ended the process", exc_info=(kind, error, trace))
+    logging.getLogger("bot.uncaught").critical(
+        "an exception ended the process", exc_info=(kind, error, trace)
+    )
 
 
 def _log_uncaught_in_thread(hook: threading.ExceptHookArgs) -> None:
-    logging.getLogger("uncaught").error(
+    logging.getLogger("bot.uncaught").error(
         "an exception ended a thread", exc_info=(hook.exc_type, hook.exc_value, hook.exc_traceback)
     )
 

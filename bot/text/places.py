@@ -35,9 +35,11 @@ _ELSEWHERE = re.compile(
     r"|\b(?:pai|pay|bpai|yak|yark|ja|cha|suan|song)\b"
 )
 _LAO_JOB = re.compile(r"(?<!ເຮັດ)ວຽກ|(?<!ทำ)งาน|(?<!เฮ็ด)เวียก")
-# Right before the name: "at / in / arrived at".
+# Right before the name: "at / in / arrived at". Lao in Thai letters writes ຢູ່ as ยู่ (which อยู่
+# ends with) and ຮອດ as ฮอด.
 _AT = re.compile(
-    r"(?:ຢູ|ຮອດ|อยู|ถึง|\b(?:yu|you|yoo|yuu|hod|hot)\b)\s*(?:ທີ|ໃນ|ເມືອງ|ປະເທດ|ແຖວ|ที|ใน|แถว|เมือง|ประเทศ)?\s*$"
+    r"(?:ຢູ|ຮອດ|ยู|ถึง|ฮอด|\b(?:yu|you|yoo|yuu|hod|hot)\b)"
+    r"\s*(?:ທີ|ໃນ|ເມືອງ|ປະເທດ|ແຖວ|ที|ใน|แถว|เมือง|ประเทศ)?\s*$"
 )
 _SUBJECT = r"(?:i|i'm|im|i am|we|we're|we are|she|she's|she is|he|he's|he is|they|they're|they are|my \w+)"
 _IN_EN = re.compile(

@@ -34,6 +34,10 @@ def places(text: str) -> List[Tuple[str, bool]]:
         ("อยู่ลาว", [("laos", True)]),
         ("หนูถูกขังอยู่ที่ กรุงเทพ ออกไปไม่ได้", [("thailand", True)]),
         ("khoy yak pai het viak yu thai", [("thailand", False)]),
+        # Lao in Thai letters: ยู่ for ຢູ່, ฮอด for ຮອດ.
+        ("ข้อยยู่ไทย", [("thailand", True)]),
+        ("ตอนนี้ข้อยฮอดจีนแล้ว", [("china", True)]),
+        ("ข้อยยากไปเฮ็ดเวียกยู่ไทย", [("thailand", False)]),
         ("yu lao", [("laos", True)]),
         # Spellings: tone marks left out, ຫລ for ຫຼ.
         ("ຍີປຸ່ນ", [("japan", False)]),

@@ -138,14 +138,15 @@ def cmd_check_contacts(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_numbers_table(args: argparse.Namespace) -> int:
-    from bot.contacts.table import README, render, write_into
+def cmd_readme(args: argparse.Namespace) -> int:
+    from bot.readme import README, SECTIONS, write
 
     if args.write:
-        changed = write_into()
-        print(f"{README}: {'updated' if changed else 'already up to date'}")
+        changed = write()
+        print(f"{README}: {'updated ' + ', '.join(changed) if changed else 'already up to date'}")
     else:
-        print(render())
+        for name, render in SECTIONS.items():
+            print(f"{name}:\n{render()}\n")
     return 0
 
 
@@ -230,9 +231,9 @@ def build_parser() -> argparse.ArgumentParser:
     contacts = sub.add_parser("check-contacts", help="check data/contacts.yml (also done at start-up)")
     contacts.add_argument("file", nargs="?", help="another contacts file to check")
     contacts.set_defaults(func=cmd_check_contacts)
-    table = sub.add_parser("numbers-table", help="the table of which numbers each place and need gets")
-    table.add_argument("--write", action="store_true", help="write it into README.md between its markers")
-    table.set_defaults(func=cmd_numbers_table)
+    readme = sub.add_parser("readme", help="the README's generated tables: numbers by place, settings")
+    readme.add_argument("--write", action="store_true", help="write them into README.md, between markers")
+    readme.set_defaults(func=cmd_readme)
     stats = sub.add_parser("stats", help="the anonymous statistics").add_subparsers(
         dest="stats", required=True
     )

@@ -1,13 +1,13 @@
 """The README's table of who gets which numbers is the one the directory gives today, and no road
 in it is left without a number or a plain "none checked"."""
 
-from bot.contacts.table import BEGIN, COLUMNS, END, README, cell, render
+from bot.contacts.table import COLUMNS, cell, render
+from bot.readme import current
 from bot.vocabulary import COUNTRIES, UNKNOWN_PLACE
 
 
 def test_the_readme_has_the_current_table() -> None:
-    text = README.read_text(encoding="utf-8")
-    assert render() in text[text.index(BEGIN) : text.index(END)], "run: helpline numbers-table --write"
+    assert current("numbers-table") == render(), "run: helpline readme --write"
 
 
 def test_every_place_and_need_ends_with_a_number_she_can_call() -> None:

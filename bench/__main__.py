@@ -1,9 +1,10 @@
 """`python -m bench` (`make bench`): the whole benchmark, in the order that keeps the figures honest.
 
 Trainings run first and alone (two cores: anything beside them would slow them down), then the
-held-out evaluation, then the real servers on free ports with a throw-away statistics database
-and the load phases one after the other, then the in-process profile. Memory is sampled from
-start to end.
+held-out evaluation; then, for the project's pipeline and for Rasa's stock one, the real servers
+(Rasa, the action server, the gateway) on free ports with a throw-away statistics database: the
+open-loop table (offered rate against p50 / p95 / p99 and errors), an hour's worth of conversations
+and the memory after it, and, for the project, the in-process profile. Memory is sampled throughout.
 """
 
 from __future__ import annotations
@@ -23,10 +24,13 @@ from typing import Any, Dict, List, Optional
 import psutil
 
 from bench.conversations import ConversationSource
-from bench.load import first_reply, run_load
+from bench.load import converse_many, first_reply, offered_load
 from bench.memory import (
     ACTION_SERVER,
+    GATEWAY,
+    MB,
     RASA_SERVER,
+    SERVERS,
     MemorySampler,
     import_chain,
     maps_library,
@@ -41,6 +45,8 @@ from bot.model_cache import fingerprint
 from bot.settings import PROJECT_ROOT, Settings
 
 STOCK_CONFIG = "bench/stock_config.yml"
+# An hour of a busy day: two new conversations a second (the phase runs them as fast as answered).
+HOUR_CONVERSATIONS = 7_200
 RESULTS_DIR = PROJECT_ROOT / "results"
 
 
@@ -57,21 +63,23 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="smoke run: the cached model (no cold training), 10 s of load at 10 conversations",
+        help="smoke run: the cached model (no cold training), 8 s at 10 and 20 messages/s, no stock baseline",
     )
     parser.add_argument("--no-stock", action="store_true", help="skip training the stock baseline")
     parser.add_argument("--no-profile", action="store_true", help="skip the in-process profile")
-    parser.add_argument("--levels", type=int, nargs="+", help="concurrent conversations (default 1 10 50)")
-    parser.add_argument("--seconds", type=float, help="seconds of load per level (default 40)")
-    parser.add_argument("--throughput-seconds", type=float, help="default 60")
-    parser.add_argument("--throughput-concurrency", type=int, default=20)
-    parser.add_argument("--think-ms", type=int, default=0, help="pause before each next message")
+    parser.add_argument(
+        "--rates", type=float, nargs="+", help="offered messages per second (default 10 20 30 40 60 80 100)"
+    )
+    parser.add_argument("--seconds", type=float, help="seconds of load per rate (default 30)")
+    parser.add_argument(
+        "--hour", type=int, help="conversations for the memory-after-an-hour phase (default 7200)"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS_DIR)
     args = parser.parse_args(argv)
     quick = args.quick
-    args.levels = args.levels or ([10] if quick else [1, 10, 50])
-    args.seconds = args.seconds or (10 if quick else 40)
-    args.throughput_seconds = args.throughput_seconds or (10 if quick else 60)
+    args.rates = args.rates or ([10, 20] if quick else [10, 20, 30, 40, 60, 80, 100])
+    args.seconds = args.seconds or (8 if quick else 30)
+    args.hour = args.hour if args.hour is not None else (300 if quick else HOUR_CONVERSATIONS)
     args.warmup_seconds = 5 if quick else 15
     args.no_stock = args.no_stock or quick
     return args
@@ -108,81 +116,75 @@ def _busy_cpu_seconds() -> float:
     return sum(times) - times.idle - getattr(times, "iowait", 0.0)
 
 
-def _timed_load(
-    sampler: MemorySampler,
-    url: str,
-    source: ConversationSource,
-    concurrency: int,
-    seconds: float,
-    think_ms: int,
-) -> Dict[str, Any]:
-    """One load phase, with the cores each process used during it and those used by anything else."""
-    cpu_before, busy_before, started = sampler.cpu_seconds(), _busy_cpu_seconds(), time.monotonic()
-    result = run_load(url, source, concurrency, seconds, think_ms / 1000)
-    wall = time.monotonic() - started
-    summary = result.summary()
-    cores = utilisation(cpu_before, sampler.cpu_seconds(), wall)
-    summary["cpu_cores"] = cores
-    summary["cpu_cores_whole_machine"] = round((_busy_cpu_seconds() - busy_before) / wall, 2)
-    return summary
-
-
 def _service_name(name: str) -> str:
-    """bot.services names a service "rasa" or "actions"; the report names processes as bench.memory does."""
-    return {"rasa": RASA_SERVER, "actions": ACTION_SERVER}.get(name, name)
+    """bot.services names a service "rasa", "actions" or "gateway"; the report as bench.memory does."""
+    return {"rasa": RASA_SERVER, "actions": ACTION_SERVER, "gateway": GATEWAY}.get(name, name)
 
 
-def _serve_and_load(
-    args: argparse.Namespace, sampler: MemorySampler, model: Path, work: Path, results: Dict[str, Any]
-) -> None:
-    """Start-up, latency, throughput and profile against the real servers, as `make run` starts them."""
+def _serve_and_load(args: argparse.Namespace, label: str, model: Path, work: Path) -> Dict[str, Any]:
+    """Start-up, the open-loop table, the memory after an hour of conversations and (for the project)
+    the profile, against the real servers as `make run` starts them, the gateway included."""
     from bot.services import ServiceError, running_servers
 
-    run_dir = work / "run"
+    run_dir = work / f"run-{label}"
     settings = replace(
         Settings(),
         rasa_port=free_port(),
         action_port=free_port(),
+        gateway_port=free_port(),
+        web_host="127.0.0.1",
         run_dir=run_dir,
-        database_url=f"sqlite:///{work / 'statistics.sqlite3'}",
+        database_url=f"sqlite:///{work / f'statistics-{label}.sqlite3'}",
     )
-    print(f"[bench] starting the servers on ports {settings.rasa_port} / {settings.action_port}", flush=True)
+    served: Dict[str, Any] = {}
+    sampler = MemorySampler()
+    sampler.start()
+    print(f"[bench] serving the {label} pipeline", flush=True)
     spawned = time.monotonic()
     try:
-        with running_servers(settings, model) as services:
+        with running_servers(settings, model, with_gateway=True) as services:
             ready = time.monotonic() - spawned
             _, failures = first_reply(settings.rasa_url)
-            results["startup"] = {
+            served["startup"] = {
                 "servers_ready_s": round(ready, 1),
                 "first_reply_s": round(time.monotonic() - spawned, 1),
                 "failed_first_attempts": failures,
             }
-            print(f"[bench] first reply {results['startup']['first_reply_s']} s after spawning", flush=True)
             source = ConversationSource(seed=7)
-            run_load(settings.rasa_url, source, 4, args.warmup_seconds)  # warm-up, not recorded
-            results["latency"] = [
-                _timed_load(sampler, settings.rasa_url, source, level, args.seconds, args.think_ms)
-                for level in args.levels
-            ]
-            print(
-                f"[bench] throughput: {args.throughput_seconds:.0f} s at {args.throughput_concurrency}",
-                flush=True,
-            )
-            results["throughput"] = _timed_load(
-                sampler, settings.rasa_url, source, args.throughput_concurrency, args.throughput_seconds, 0
-            )
-            results["tensorflow_loaded"] = {
+            offered_load([settings.rasa_url], source, [5], args.warmup_seconds)  # warm-up, not recorded
+            cpu_before, busy_before, started = sampler.cpu_seconds(), _busy_cpu_seconds(), time.monotonic()
+            served["open_loop"] = offered_load([settings.rasa_url], source, args.rates, args.seconds)
+            wall = time.monotonic() - started
+            served["cpu_cores"] = utilisation(cpu_before, sampler.cpu_seconds(), wall)
+            served["cpu_cores_whole_machine"] = round((_busy_cpu_seconds() - busy_before) / wall, 2)
+            if args.hour:
+                print(f"[bench] {args.hour} short conversations, then the memory", flush=True)
+                started = time.monotonic()
+                errors = converse_many(settings.rasa_url, source, args.hour)
+                now = sampler.sample()
+                served["hour"] = {
+                    "conversations": args.hour,
+                    "errors": errors,
+                    "seconds": round(time.monotonic() - started),
+                    "rss_mb": {name: round(now[name].rss / MB) for name in SERVERS if name in now},
+                }
+                served["hour"]["total_mb"] = sum(served["hour"]["rss_mb"].values())
+            served["tensorflow_loaded"] = {
                 _service_name(service.name): maps_library(psutil.Process(service.process.pid), "tensorflow")
                 for service in services
             }
-            if results["tensorflow_loaded"].get(ACTION_SERVER):
-                results["action_server_tensorflow_import_chain"] = import_chain("actions", "tensorflow")
-            if not args.no_profile:
-                results["profile"] = profile_in_process(model, settings.action_url, quick=args.quick)
+            if served["tensorflow_loaded"].get(ACTION_SERVER):
+                served["action_server_tensorflow_import_chain"] = import_chain("actions", "tensorflow")
+            if label == "project" and not args.no_profile:
+                served["profile"] = profile_in_process(model, settings.action_url, quick=args.quick)
     except ServiceError as error:
         for log in sorted(run_dir.glob("*.log")):
             print(f"--- {log.name} (end) ---\n{log.read_text(errors='replace')[-3000:]}", file=sys.stderr)
         raise SystemExit(f"[bench] {error}") from error
+    finally:
+        sampler.stop()
+    served["memory"] = sampler.summary()
+    return served
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -198,11 +200,11 @@ def main(argv: Optional[List[str]] = None) -> int:
             "cores": psutil.cpu_count(),
             "memory_gb": round(psutil.virtual_memory().total / 1e9, 1),
             "load_before": _load_average(),
-            "think_ms": args.think_ms,
-            "levels": args.levels,
+            "rates": args.rates,
+            "seconds_per_rate": args.seconds,
         }
     }
-    sampler = MemorySampler()
+    sampler = MemorySampler()  # the trainings' memory; each serving phase has its own sampler
     sampler.start()
     try:
         with tempfile.TemporaryDirectory(prefix="lao-helpline-bench-") as tmp:
@@ -227,7 +229,9 @@ def main(argv: Optional[List[str]] = None) -> int:
                     print(f"[bench] {error}", file=sys.stderr)
                     results["stock_training_error"] = str(error)[-2000:]
             results["understanding"] = understanding(models)
-            _serve_and_load(args, sampler, models["project"], work, results)
+            results["serving"] = {
+                label: _serve_and_load(args, label, model, work) for label, model in models.items()
+            }
             print("[bench] what the Rasa server's memory is made of (a separate probe process)", flush=True)
             results["memory_steps"] = memory_steps(models["project"])
     except TrainingError as error:

@@ -1,32 +1,37 @@
-"""Closed-loop load through the REST channel, the way every front end talks to the assistant.
+"""Open-loop load through the REST channel: messages arrive at random at a fixed mean rate.
 
-N workers each play one conversation after another, sending the next message as soon as the
-reply to the last one arrives (no typing pauses unless --think-ms is given): N is the number of
-conversations in progress at any moment. Every message is timed from sending the request to
-having read the whole reply; a reply that is not HTTP 200 with at least one message is an error.
+People do not wait for each other. A closed loop (each simulated person sends her next message when
+the last reply arrives) slows its own arrivals down when the server slows, and hides the queue that a
+burst of real people builds. Here arrivals follow a Poisson process at the offered rate, spread over a
+fixed set of conversations in progress (200 by default); each arrival is the next turn of one of them,
+and a conversation that has said everything is replaced by a new one. Every message is timed from
+the moment it was due, so a driver that falls behind does not flatter the server; a reply that is not
+HTTP 200 with at least one message, or that takes longer than the time-out, is an error.
 """
 
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import aiohttp
 import numpy as np
 
-from bench.conversations import ConversationSource
+from bench.conversations import Conversation, ConversationSource
 from bot.rest_client import REST_WEBHOOK
 
-REQUEST_TIMEOUT_S = 60
-WINDOW_S = 10
+REQUEST_TIMEOUT_S = 30
+CONVERSATIONS = 200
+# Past this p95 a rate is overloaded: the higher rates are not run, they would only queue longer.
+OVERLOADED_P95_MS = 5_000
 
 
 @dataclass
 class Sample:
-    finished_at: float  # seconds since the start of the run
     latency_ms: float
     ok: bool
     language: str
@@ -34,11 +39,10 @@ class Sample:
 
 
 @dataclass
-class LoadResult:
-    concurrency: int
+class RateResult:
+    offered_per_s: float
     planned_s: float
     elapsed_s: float = 0.0
-    conversations: int = 0
     samples: List[Sample] = field(default_factory=list)
     error_examples: List[str] = field(default_factory=list)
 
@@ -46,31 +50,16 @@ class LoadResult:
     def errors(self) -> int:
         return sum(not s.ok for s in self.samples)
 
-    @property
-    def messages_per_s(self) -> float:
-        return len(self.samples) / self.elapsed_s if self.elapsed_s else 0.0
-
-    def window_rates(self) -> List[float]:
-        """Messages per second in each full 10-second window: 'sustained' means none of them sags."""
-        windows = int(self.planned_s // WINDOW_S)
-        counts = [0] * windows
-        for sample in self.samples:
-            index = int(sample.finished_at // WINDOW_S)
-            if index < windows:
-                counts[index] += 1
-        return [round(count / WINDOW_S, 1) for count in counts]
-
     def summary(self) -> Dict[str, object]:
+        answered = [s.latency_ms for s in self.samples if s.ok]
         return {
-            "concurrency": self.concurrency,
+            "offered_per_s": self.offered_per_s,
             "planned_s": self.planned_s,
             "elapsed_s": round(self.elapsed_s, 1),
-            "conversations": self.conversations,
             "messages": len(self.samples),
             "errors": self.errors,
             "error_examples": self.error_examples,
-            "messages_per_s": round(self.messages_per_s, 1),
-            "window_messages_per_s": self.window_rates(),
+            "served_per_s": round(len(answered) / self.elapsed_s, 1) if self.elapsed_s else 0.0,
             "latency_ms": percentiles([s.latency_ms for s in self.samples]),
             "median_ms_by_language": _percentile_by(self.samples, lambda s: s.language),
             "median_ms_by_kind": _percentile_by(self.samples, lambda s: s.kind),
@@ -116,64 +105,114 @@ async def send(session: aiohttp.ClientSession, url: str, sender: str, text: str)
         return False, f"{type(error).__name__}: {error}"[:200]
 
 
-async def _worker(
-    session: aiohttp.ClientSession,
-    url: str,
-    source: ConversationSource,
-    result: LoadResult,
-    started: float,
-    deadline: float,
-    think_s: float,
-) -> None:
-    while time.perf_counter() < deadline:
-        conversation = source.next()
-        result.conversations += 1
-        sender = f"bench-{uuid.uuid4().hex}"
-        for turn in conversation.turns:
-            if time.perf_counter() >= deadline:
-                return
-            sent = time.perf_counter()
-            ok, why = await send(session, url, sender, turn.text)
-            now = time.perf_counter()
-            result.samples.append(
-                Sample(now - started, (now - sent) * 1000, ok, conversation.language, turn.kind)
-            )
-            if not ok and len(result.error_examples) < 5:
-                result.error_examples.append(why)
-            if think_s:
-                await asyncio.sleep(think_s)
+class _Conversations:
+    """A fixed number of conversations in progress; each turn taken is the next of one of them."""
+
+    def __init__(self, source: ConversationSource, count: int, rng: random.Random) -> None:
+        self.source, self.rng = source, rng
+        self.slots: List[Tuple[str, Conversation, int]] = [self._new() for _ in range(count)]
+        self.started = 0
+
+    def _new(self) -> Tuple[str, Conversation, int]:
+        return f"bench-{uuid.uuid4().hex}", self.source.next(), 0
+
+    def take(self) -> Tuple[str, str, str, str]:
+        """(sender, text, language, kind) of a random conversation's next turn."""
+        index = self.rng.randrange(len(self.slots))
+        sender, conversation, turn = self.slots[index]
+        if turn >= len(conversation.turns):
+            sender, conversation, turn = self._new()
+            self.started += 1
+        self.slots[index] = (sender, conversation, turn + 1)
+        chosen = conversation.turns[turn]
+        return sender, chosen.text, conversation.language, chosen.kind
 
 
-async def _run(
-    url: str, source: ConversationSource, concurrency: int, seconds: float, think_s: float
-) -> LoadResult:
-    result = LoadResult(concurrency=concurrency, planned_s=seconds)
-    connector = aiohttp.TCPConnector(limit=concurrency)
+async def _offer(
+    urls: Sequence[str], conversations: _Conversations, rate: float, seconds: float, seed: int
+) -> RateResult:
+    result = RateResult(offered_per_s=rate, planned_s=seconds)
+    rng = random.Random(seed)
+    connector = aiohttp.TCPConnector(limit=0)  # no client-side queue: the server's is the one measured
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+
+        async def one(due: float, sender: str, text: str, language: str, kind: str) -> None:
+            url = urls[hash(sender) % len(urls)]  # one server per conversation, as the gateway does
+            ok, why = await send(session, url, sender, text)
+            result.samples.append(Sample((time.perf_counter() - due) * 1000, ok, language, kind))
+            if not ok and len(result.error_examples) < 5:
+                result.error_examples.append(why)
+
         started = time.perf_counter()
-        deadline = started + seconds
-        workers = [
-            _worker(session, url, source, result, started, deadline, think_s) for _ in range(concurrency)
-        ]
-        await asyncio.gather(*workers)
+        due, tasks = started, []
+        while True:
+            due += rng.expovariate(rate)
+            if due - started >= seconds:
+                break
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.ensure_future(one(due, *conversations.take())))
+        await asyncio.gather(*tasks)
         result.elapsed_s = time.perf_counter() - started
     return result
 
 
-def run_load(
-    url: str, source: ConversationSource, concurrency: int, seconds: float, think_s: float = 0.0
-) -> LoadResult:
-    """`concurrency` conversations at a time for `seconds`; messages in flight at the end finish."""
-    result = asyncio.run(_run(url, source, concurrency, seconds, think_s))
-    latency = percentiles([s.latency_ms for s in result.samples])
-    print(
-        f"[bench] {concurrency:>3} conversations, {result.elapsed_s:.0f} s: {len(result.samples)} messages, "
-        f"{result.messages_per_s:.1f}/s, {result.errors} errors, median {latency['median']} ms, "
-        f"p95 {latency['p95']} ms",
-        flush=True,
-    )
-    return result
+def offered_load(
+    urls: Sequence[str],
+    source: ConversationSource,
+    rates: Sequence[float],
+    seconds: float,
+    conversations: int = CONVERSATIONS,
+    seed: int = 7,
+) -> List[Dict[str, object]]:
+    """One phase per offered rate (messages per second), lowest first, over the same conversations;
+    stops after the first overloaded rate. `urls`: one or more Rasa servers."""
+    in_progress = _Conversations(source, conversations, random.Random(seed))
+    table: List[Dict[str, object]] = []
+    for number, rate in enumerate(rates):
+        result = asyncio.run(_offer(urls, in_progress, rate, seconds, seed + number))
+        summary = result.summary()
+        table.append(summary)
+        latency = summary["latency_ms"]
+        print(
+            f"[bench] offered {rate:g}/s for {seconds:.0f} s: served {summary['served_per_s']}/s, "
+            f"{result.errors} errors, p50 {latency['median']} ms, p95 {latency['p95']} ms, "
+            f"p99 {latency['p99']} ms",
+            flush=True,
+        )
+        if latency["p95"] is not None and latency["p95"] > OVERLOADED_P95_MS:
+            break
+        time.sleep(2)  # let what is still queued drain before the next rate
+    return table
+
+
+def converse_many(url: str, source: ConversationSource, conversations: int, concurrency: int = 20) -> int:
+    """Many whole short conversations, `concurrency` at a time, as fast as they are answered: the
+    conversations of a long stretch of use, to see what the servers keep. Returns the errors."""
+
+    async def run() -> int:
+        errors = 0
+        queue: asyncio.Queue = asyncio.Queue()
+        for _ in range(conversations):
+            queue.put_nowait(source.next())
+        timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+
+            async def worker() -> None:
+                nonlocal errors
+                while not queue.empty():
+                    conversation = queue.get_nowait()
+                    sender = f"bench-{uuid.uuid4().hex}"
+                    for turn in conversation.turns[:3]:
+                        ok, _ = await send(session, url, sender, turn.text)
+                        errors += not ok
+
+            await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return errors
+
+    return asyncio.run(run())
 
 
 def first_reply(url: str, timeout: float = 120) -> Tuple[float, int]:

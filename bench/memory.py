@@ -16,9 +16,16 @@ import psutil
 
 RASA_SERVER = "Rasa server"
 ACTION_SERVER = "action server"
-SERVERS = (RASA_SERVER, ACTION_SERVER)
+GATEWAY = "gateway"
+SERVERS = (RASA_SERVER, ACTION_SERVER, GATEWAY)
 DRIVER = "bench driver (this process; not counted)"
 MB = 1_000_000
+# How bot.services starts each server (python -m <module> ...), and a Rasa server started directly.
+_MODULES = {
+    "bot.runtime.rasa_server": RASA_SERVER,
+    "bot.runtime.action_server": ACTION_SERVER,
+    "rasa_sdk": ACTION_SERVER,
+}
 
 
 def classify(process: psutil.Process) -> Optional[str]:
@@ -28,11 +35,14 @@ def classify(process: psutil.Process) -> Optional[str]:
         args = process.cmdline()
     except psutil.Error:
         return None
-    if "rasa_sdk" in args:
-        return ACTION_SERVER
-    if "rasa" in args and "run" in args:
+    module = args[args.index("-m") + 1] if "-m" in args[:-1] else None
+    if module in _MODULES:
+        return _MODULES[module]
+    if module == "bot.cli" and "gateway" in args:
+        return GATEWAY
+    if module == "rasa" and "run" in args:
         return RASA_SERVER
-    if "rasa" in args and "train" in args:
+    if module == "rasa" and "train" in args:
         config = args[args.index("--config") + 1] if "--config" in args else "config.yml"
         return f"training ({'stock' if 'stock' in config else 'project'} pipeline)"
     return None

@@ -311,5 +311,8 @@ def profile_in_process(model: Path, action_url: str, quick: bool = False) -> Dic
     """The breakdown of a message's time in process (see the module docstring); call
     log_like_the_server first, or the timings include debug logging."""
     per_language, conversations, profiled = (20, 8, 4) if quick else (10_000, 40, 20)
+    from bot.runtime import rasa_speedups
+
+    rasa_speedups.install()  # as bot/runtime/rasa_server.py does in the server
     print("[bench] profiling in process (NLU alone, whole turns, cProfile)", flush=True)
     return asyncio.run(_profile(model, action_url, per_language, conversations, profiled))

@@ -42,3 +42,22 @@ def test_the_verdict_is_rasas(name: str) -> None:
 def test_both_verdicts_occur() -> None:
     verdicts = {verdict(_validate_action_result, answer).split(":")[0] for answer in ANSWERS.values()}
     assert verdicts == {"valid", "invalid"}
+
+
+def test_event_classes_are_found_by_name_as_rasa_finds_them() -> None:
+    from rasa.shared.core.events import Event, SlotSet
+    from rasa.shared.utils.common import all_subclasses
+
+    from bot.runtime import rasa_speedups
+
+    rasa_speedups.install()
+    original = rasa_speedups._rasa_resolve_by_type
+    names = {cls.type_name for cls in all_subclasses(Event)}
+    assert len(names) > 20
+    for name in sorted(names):
+        assert Event.resolve_by_type(name) is original(name), name
+        assert Event.resolve_by_type(name) is original(name), name  # the second time, from memory
+    assert Event.resolve_by_type("no_such_event", default=SlotSet) is SlotSet
+    assert Event.resolve_by_type("topic") is None
+    with pytest.raises(ValueError):
+        Event.resolve_by_type("no_such_event")

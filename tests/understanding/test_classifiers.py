@@ -81,6 +81,18 @@ def test_embedder_gives_english_a_vector_and_lao_zeros(tmp_path) -> None:
     assert lao.get_dense_features("text", ["minilm"])[0].features.shape == (len(lao.get("text_tokens")), 384)
 
 
+def test_embedder_skips_a_message_already_ranked_with_certainty(tmp_path) -> None:
+    tokenizer = LaoThaiTokenizer(LaoThaiTokenizer.get_default_config())
+    embedder = component(EnglishSentenceEmbedder, tmp_path, alias="minilm", unless_ranked_above=0.99)
+    sure, unsure = Message(data={"text": "hello there"}), Message(data={"text": "is this a real job"})
+    sure.set("intent_ranking", [{"name": "greet", "confidence": 0.995}])
+    unsure.set("intent_ranking", [{"name": "check_job_offer", "confidence": 0.7}])
+    tokenizer.process([sure, unsure])
+    embedder.process([sure, unsure])
+    assert sure.get_dense_features("text", ["minilm"])[1] is None
+    assert np.abs(unsure.get_dense_features("text", ["minilm"])[1].features).sum() > 0
+
+
 def test_embedding_classifier_learns_english_and_leaves_lao_alone(tmp_path) -> None:
     texts = [
         "hello",

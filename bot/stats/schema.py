@@ -51,9 +51,16 @@ daily_counts = sa.Table(
     sqlite_with_rowid=False,
 )
 
-KINDS = ("conversation", "topic", "location", "handoff", "job_check", "fallback")
+# A person (bot/gateway/counsellors/): offered (outcome: why), accepted, answered (outcome: the band of the
+# wait for the first answer), closed (outcome: by whom). Written by the gateway, not from Rasa's events.
+PERSON_OFFERED = "person_offered"
+PERSON_ACCEPTED = "person_accepted"
+PERSON_ANSWERED = "person_answered"
+PERSON_CLOSED = "person_closed"
+PERSON_KINDS = (PERSON_OFFERED, PERSON_ACCEPTED, PERSON_ANSWERED, PERSON_CLOSED)
+KINDS = ("conversation", "topic", "location", "handoff", "job_check", "fallback", *PERSON_KINDS)
 OUTCOMES = ("low", "some", "high")
-__all__ = ["CHANNELS", "DIMENSIONS", "KINDS", "OUTCOMES", "StatEvent", "daily_counts"]
+__all__ = ["CHANNELS", "DIMENSIONS", "KINDS", "OUTCOMES", "PERSON_KINDS", "StatEvent", "daily_counts"]
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,27 @@ def desk_settings(servers: Settings, folder: Path) -> Settings:
     return replace(servers, run_dir=folder, database_url=f"sqlite:///{folder / 'statistics.sqlite3'}")
 
 
+def earlier_weeks(database: Path) -> None:
+    """Counts from the three weeks before this one, for /report (a report covers weeks that have ended)."""
+    import sqlalchemy as sa  # noqa: F401 - the store needs it
+
+    from bot.stats.schema import StatEvent
+    from bot.stats.store import add_counts, create_engine, migrate
+
+    day = dt.date.today() - dt.timedelta(days=dt.date.today().weekday() + 5)  # last week's Wednesday
+    events = [StatEvent(day=day, kind="conversation", channel="telegram", language="lo") for _ in range(30)]
+    for kind, outcome, number in (
+        ("person_offered", "danger", 12), ("person_offered", "asked", 3), ("person_accepted", None, 8),
+        ("person_answered", "<2m", 6), ("person_answered", "5-15m", 1), ("person_closed", "staff", 8),
+    ):  # fmt: skip
+        events += [StatEvent(day=day, kind=kind, channel="telegram", outcome=outcome) for _ in range(number)]
+    engine = create_engine(f"sqlite:///{database}")
+    migrate(engine)
+    with engine.begin() as connection:
+        add_counts(connection, events)
+    engine.dispose()
+
+
 def start_desk(settings: Settings, fake: FakeTelegram, hours: Path, **extra: str) -> Service:
     service = start_gateway(settings, desk_env(fake, hours, **extra))
     service.wait_ready(90)

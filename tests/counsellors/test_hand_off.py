@@ -3,6 +3,8 @@ and the real Rasa and action servers. Offered, consented, copied both ways, ende
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 import json
 import time
@@ -10,6 +12,7 @@ from pathlib import Path
 from typing import Iterator, Tuple
 
 import pytest
+import sqlalchemy as sa
 
 from bot.gateway.counsellors import texts as t
 from bot.gateway.counsellors.offers import AGREE, DECLINE, TALK
@@ -27,6 +30,7 @@ from tests.counsellors.desk import (
     closed_by_the_hour,
     copies_from,
     desk_settings,
+    earlier_weeks,
     holiday_today,
     open_case,
     press,
@@ -41,6 +45,7 @@ from tests.counsellors.desk import (
     wait_until,
 )
 from tests.fake_telegram import BOT_USER, FakeTelegram, message_update, text_update
+from tests.servers_helpers import event_counts
 
 pytestmark = pytest.mark.servers
 chats = itertools.count(660_001)
@@ -52,6 +57,7 @@ def desk(servers: Settings, tmp_path_factory) -> Iterator[Tuple[FakeTelegram, Se
     fake = FakeTelegram().start()
     staff_group(fake)
     hours = always_open(folder / "staff_hours.yml")
+    earlier_weeks(folder / "statistics.sqlite3")
     service = start_desk(desk_settings(servers, folder), fake, hours)
     yield fake, service, hours
     service.stop()
@@ -290,3 +296,52 @@ def test_opening_hours_and_holidays(desk) -> None:
         assert any("/stop" in x for x in texts_to(fake, chat))
     finally:
         always_open(hours)
+
+
+def test_report_in_the_staff_group(desk) -> None:
+    fake, _, _ = desk
+    staff_says(fake, None, "/report@helpline_test_bot")
+    files = fake.wait_for("sendDocument", STAFF, count=2, timeout=60)
+    names = [c.params["document"]["filename"] for c in files]
+    assert names[0].endswith(".html") and names[1].endswith(".csv")
+    html = files[0].params["document"]["content"].decode("utf-8")
+    assert 'id="person"' in html and 'id="person_waits"' in html
+    rows = {
+        (r["table"], r["row_key"]): r
+        for r in csv.DictReader(io.StringIO(files[1].params["document"]["content"].decode("utf-8-sig")))
+    }
+    assert rows[("summary", "conversations")]["this_period"] == "30"
+    assert rows[("person", "offered")]["this_period"] == "15"
+    # The same suppression as `helpline report`: the 3 who asked are hidden (with the zeros beside them).
+    assert rows[("person_reasons", "asked")]["this_period"] == "<5"
+    assert rows[("person_reasons", "danger")]["this_period"] == "12"
+    assert rows[("person_reasons", "total")]["this_period"] == "15"
+    assert [rows[("person_waits", k)]["this_period"] for k in ("<2m", "5-15m", "total")] == ["6", "<5", "7"]
+    assert "Statistics report" in str(files[0].params.get("caption"))
+
+
+def test_counsellor_events_are_counted_without_anything_else(desk) -> None:
+    fake, service, _ = desk
+    database = service.log_path.parent / "statistics.sqlite3"
+    before = event_counts(f"sqlite:///{database}")
+    chat = next(chats)
+    thread = open_case(fake, chat)
+    staff_says(fake, thread, "hello, I am here")
+    fake.wait_for("copyMessage", chat)
+    staff_says(fake, thread, "/end")
+    said_to(fake, chat, en(t.ENDED_BY_STAFF))
+    wanted = {"person_offered": 1, "person_accepted": 1, "person_answered": 1, "person_closed": 1}
+
+    def grown() -> bool:
+        now = event_counts(f"sqlite:///{database}")
+        return all(now[k] - before[k] >= n for k, n in wanted.items())
+
+    wait_until(grown, 30, "the counsellor events")
+    engine = sa.create_engine(f"sqlite:///{database}")
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text("SELECT kind, outcome, channel, demo FROM daily_counts WHERE kind LIKE 'person_%'")
+        ).all()
+    engine.dispose()
+    assert ("person_closed", "staff", "telegram", 0) in [tuple(r) for r in rows]
+    assert {r[1] for r in rows if r[0] == "person_answered"} <= {"<2m", "2-5m", "5-15m", "15-60m", ">60m"}

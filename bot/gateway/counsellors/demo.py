@@ -81,11 +81,13 @@ class DemoCounsellor:
 
     def offer(self, sender: str, language: str, offers: List[Known]) -> List[Dict[str, Any]]:
         """The offer under an answer that marked a person as a good next step (always open, in the demo)."""
-        if not offers or self.holds(sender):
+        if not offers:
             return []
         session = self._session(sender)
         for known in offers:
-            session.known = session.known.merged(known)
+            session.known = session.known.merged(known)  # with the person too: danger sets her numbers
+        if session.open_since is not None:
+            return []
         self._record(PERSON_OFFERED, session.known.reason)
         button = {"title": wording.say(t.OFFER_BUTTON, language), "payload": TALK}
         return [{"text": wording.say(t.OFFER, language), "buttons": [button]}]

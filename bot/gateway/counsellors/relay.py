@@ -35,6 +35,7 @@ from bot.gateway.replies import Outgoing
 from bot.gateway.telegram_calls import HTML, keyboard, with_retry_after
 from bot.settings import Settings
 from bot.stats.schema import PERSON_ACCEPTED, PERSON_ANSWERED, PERSON_CLOSED, PERSON_OFFERED
+from bot.vocabulary import LANGUAGES, LAO
 
 logger = logging.getLogger(__name__)
 CHANNEL = "telegram"
@@ -82,7 +83,7 @@ class DeskConfig:
         return cls(
             chat_id=settings.staff_chat_id,
             hours_path=settings.staff_hours,
-            language=settings.staff_language,
+            language=settings.staff_language if settings.staff_language in LANGUAGES else LAO,
             wait_seconds=settings.counsellor_wait_minutes * 60,
             idle_seconds=settings.case_idle_minutes * 60,
             keep_topics=settings.staff_keep_topics,
@@ -248,7 +249,7 @@ class Counsellors:
             await self.desk.post(wording.case_opening(case, self.config.language), thread_id)
         except TelegramError as error:
             logger.warning("a case's topic could not be opened (%s)", type(error).__name__)
-            self.problem = "the staff group could not be reached"
+            await self._check()  # the desk is off until the group is back (checked again each minute)
             await self._close(case, "unreach", tell=False)
             return await self._cannot_reach(chat_id, sender, language)
         case.status = Status.WAITING
@@ -275,6 +276,7 @@ class Counsellors:
             await self.desk.copy_in(case.chat_id, message.message_id, case.thread_id)
         except TelegramError as error:
             logger.warning("her message could not be copied to the case (%s)", type(error).__name__)
+            await self._check()
             await self._close(case, "unreach")
         return True
 

@@ -17,6 +17,7 @@ from aiohttp import web
 from bot.contacts.directory import Contact
 from bot.gateway import texts
 from bot.gateway.counsellors.demo import DemoCounsellor
+from bot.gateway.counsellors.offers import PAYLOADS as PERSON_PAYLOADS
 from bot.gateway.counsellors.offers import split_offers
 from bot.gateway.counsellors.statistics import CaseStatistics
 from bot.gateway.identity import web_sender
@@ -101,7 +102,8 @@ def add_web_routes(
         if not isinstance(body, dict) or not SESSION.fullmatch(str(body.get("session", ""))):
             return web.json_response({"error": "bad request"}, status=400)
         language = _language(request, body.get("language"))
-        text = as_her_words(str(body.get("text") or "").strip()[:MAX_TEXT])
+        raw = str(body.get("text") or "").strip()[:MAX_TEXT]
+        text = raw if raw in PERSON_PAYLOADS else as_her_words(raw)  # the hand-off's buttons: the page's own
         sender = web_sender(key, str(body["session"]))
         if not flood.allow(flood.get(sender)):
             return web.json_response({"replies": [{"text": texts.say(texts.SLOW_DOWN, language)}]})

@@ -73,7 +73,7 @@ def test_the_desk_is_checked_and_announced_at_start(desk) -> None:
     fake.wait_for("getChat", STAFF)
     fake.wait_for("getChatMember", STAFF, where=lambda c: int(c.params["user_id"]) == BOT_USER["id"])
     wait_until(lambda: any("connected to this group" in p for p in staff_posts(fake)), what="the hello")
-    languages = {c.params.get("language_code") for c in fake.calls_to("setMyCommands")}
+    languages = {c.params.get("language_code") for c in fake.wait_for("setMyCommands", count=4)}
     assert languages >= {None, "lo", "th", "en"}
     assert any('"stop"' in json.dumps(c.params.get("commands")) for c in fake.calls_to("setMyCommands"))
 
@@ -168,8 +168,9 @@ def test_no_forward_and_no_identity_in_any_staff_side_request(desk) -> None:
         flat = json.dumps(seen, ensure_ascii=False, default=str)
         for secret in secrets:
             assert secret not in flat, f"{secret!r} in {call.method}"
-    for message in fake.messages_in(STAFF):
-        assert message["from"] == BOT_USER and "forward_origin" not in message
+    for message in fake.messages_in(STAFF):  # what the group holds: the bot's posts and copies, the staff's
+        assert message["from"] == BOT_USER or message["from"]["id"] in (COUNSELLOR, OUTSIDER)
+        assert "forward_origin" not in message
         assert not any(s in json.dumps(message, ensure_ascii=False) for s in secrets)
     assert all(not any(s in topic["name"] for s in secrets) for topic in fake.topics.values())
 
@@ -345,3 +346,26 @@ def test_counsellor_events_are_counted_without_anything_else(desk) -> None:
     engine.dispose()
     assert ("person_closed", "staff", "telegram", 0) in [tuple(r) for r in rows]
     assert {r[1] for r in rows if r[0] == "person_answered"} <= {"<2m", "2-5m", "5-15m", "15-60m", ">60m"}
+
+
+def test_no_trace_of_her_or_of_what_was_written_on_disk(desk) -> None:
+    """Her words, the counsellor's, her chat id and its hash: in no log, statistics or spool file."""
+    from bot.gateway.identity import sender_id
+    from tests.counsellors.desk import SENDER_KEY
+    from tests.privacy.traces import find_traces
+
+    fake, service, _ = desk
+    chat = next(chats)
+    mark = f"Bouasone{chat}"
+    thread = open_case(fake, chat)
+    say(fake, chat, f"my name is {mark} and I am in Pakse")
+    copies_from(fake, chat)
+    staff_says(fake, thread, f"hello {mark}, I hear you")
+    fake.wait_for("copyMessage", chat)
+    say(fake, chat, "/stop")
+    said_to(fake, chat, en(t.ENDED_BY_HER))
+    time.sleep(2)  # the statistics are written in the background
+    folder = service.log_path.parent
+    assert (folder / "statistics.sqlite3").exists() and service.log_path.exists()
+    needles = [mark, "Pakse", str(chat), sender_id(SENDER_KEY.encode(), chat)]
+    assert find_traces([folder], needles) == []

@@ -274,7 +274,7 @@ def add_handlers(application: Application, gateway: Gateway) -> None:
     private = filters.ChatType.PRIVATE
     if gateway.counsellors:  # the staff group is the counsellors' desk, not a group to turn away
         staff = filters.Chat(chat_id=gateway.counsellors.config.chat_id)
-        application.add_handler(MessageHandler(staff, gateway.counsellors.from_staff))
+        application.add_handler(MessageHandler(staff, gateway.counsellors.staff.from_staff))
     application.add_handler(MessageHandler(~private, gateway.on_group))
     commands = ["start", "help", "language", "hotline", "erase", "stop"]
     application.add_handler(CommandHandler(commands, gateway.on_command, filters=private))

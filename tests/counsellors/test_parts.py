@@ -172,3 +172,13 @@ def test_the_weekly_report_clock() -> None:
     for wrong in ("monday", "mon 9:00", "monday 25:00", "someday 09:00"):
         with pytest.raises(ValueError):
             parse_weekly(wrong)
+
+
+def test_staff_commands_for_this_bot_only() -> None:
+    from bot.gateway.counsellors.staff_side import parse_command
+
+    assert parse_command("/end", "helpline_bot") == ("end", "")
+    assert parse_command("/report 12", "helpline_bot") == ("report", "12")
+    assert parse_command("/Cases@Helpline_Bot", "helpline_bot") == ("cases", "")
+    assert parse_command("/end@another_bot", "helpline_bot") is None  # another bot's command
+    assert parse_command("see /end", "helpline_bot") is None and parse_command("hello", None) is None

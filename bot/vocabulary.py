@@ -66,3 +66,10 @@ CHANNELS = ("telegram", "web", "rest", "terminal", "other")
 PERSON_OFFER_KEY = "person_offer"
 # Why a person was offered: she asked, a danger answer, a job check with many warning signs, /help.
 OFFER_REASONS = ("asked", "danger", "jobcheck", "help")
+# The statistics' kinds for a person (bot/stats/schema.py): offered (outcome: why), accepted, answered
+# (outcome: the band of the wait for the first answer), closed (outcome: by whom).
+PERSON_OFFERED = "person_offered"
+PERSON_ACCEPTED = "person_accepted"
+PERSON_ANSWERED = "person_answered"
+PERSON_CLOSED = "person_closed"
+PERSON_KINDS = (PERSON_OFFERED, PERSON_ACCEPTED, PERSON_ANSWERED, PERSON_CLOSED)

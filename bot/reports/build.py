@@ -19,8 +19,16 @@ from bot.reports import labels
 from bot.reports.period import Period
 from bot.reports.source import EventCounts
 from bot.reports.suppression import TOTAL, Cell, protect_column, protect_table, single
-from bot.stats.schema import PERSON_ACCEPTED, PERSON_ANSWERED, PERSON_CLOSED, PERSON_KINDS, PERSON_OFFERED
-from bot.vocabulary import COUNTRIES, LOCATIONS, UNKNOWN_PLACE
+from bot.vocabulary import (
+    COUNTRIES,
+    LOCATIONS,
+    PERSON_ACCEPTED,
+    PERSON_ANSWERED,
+    PERSON_CLOSED,
+    PERSON_KINDS,
+    PERSON_OFFERED,
+    UNKNOWN_PLACE,
+)
 
 NONE_KEY = "not_known"  # a field nobody knew: not "unknown", which is she said she does not know
 

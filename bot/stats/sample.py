@@ -14,15 +14,9 @@ from typing import Callable, Dict, Iterator, List, Optional
 
 import sqlalchemy as sa
 
-from bot.stats.schema import (
-    PERSON_ACCEPTED,
-    PERSON_ANSWERED,
-    PERSON_CLOSED,
-    PERSON_OFFERED,
-    StatEvent,
-    daily_counts,
-)
+from bot.stats.schema import StatEvent, daily_counts
 from bot.stats.store import add_counts
+from bot.vocabulary import PERSON_ACCEPTED, PERSON_ANSWERED, PERSON_CLOSED, PERSON_OFFERED
 
 DEFAULT_DAYS = 182  # two quarters: a quarter's report and the quarter before it to compare with
 

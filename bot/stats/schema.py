@@ -14,7 +14,7 @@ from typing import Any, Dict, Optional, Tuple
 
 import sqlalchemy as sa
 
-from bot.vocabulary import CHANNELS
+from bot.vocabulary import CHANNELS, PERSON_KINDS
 
 metadata = sa.MetaData()
 
@@ -51,13 +51,7 @@ daily_counts = sa.Table(
     sqlite_with_rowid=False,
 )
 
-# A person (bot/gateway/counsellors/): offered (outcome: why), accepted, answered (outcome: the band of the
-# wait for the first answer), closed (outcome: by whom). Written by the gateway, not from Rasa's events.
-PERSON_OFFERED = "person_offered"
-PERSON_ACCEPTED = "person_accepted"
-PERSON_ANSWERED = "person_answered"
-PERSON_CLOSED = "person_closed"
-PERSON_KINDS = (PERSON_OFFERED, PERSON_ACCEPTED, PERSON_ANSWERED, PERSON_CLOSED)
+# A person (bot/gateway/counsellors/): the four kinds are in bot/vocabulary.py; the gateway writes them.
 KINDS = ("conversation", "topic", "location", "handoff", "job_check", "fallback", *PERSON_KINDS)
 OUTCOMES = ("low", "some", "high")
 __all__ = ["CHANNELS", "DIMENSIONS", "KINDS", "OUTCOMES", "PERSON_KINDS", "StatEvent", "daily_counts"]

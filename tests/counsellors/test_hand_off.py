@@ -42,6 +42,7 @@ from tests.counsellors.desk import (
     staff_update,
     start_desk,
     texts_to,
+    topics_now,
     wait_until,
 )
 from tests.fake_telegram import BOT_USER, FakeTelegram, message_update, text_update
@@ -369,3 +370,53 @@ def test_no_trace_of_her_or_of_what_was_written_on_disk(desk) -> None:
     assert (folder / "statistics.sqlite3").exists() and service.log_path.exists()
     needles = [mark, "Pakse", str(chat), sender_id(SENDER_KEY.encode(), chat)]
     assert find_traces([folder], needles) == []
+
+
+def test_after_a_danger_answer_the_offer_comes_after_the_emergency_numbers(desk) -> None:
+    fake, _, _ = desk
+    chat = next(chats)
+    say(fake, chat, "I am in Thailand, they took my passport and locked me in")
+    offer = said_to(fake, chat, en(t.OFFER)[:30])
+    before = [c for c in fake.calls_to("sendMessage", chat) if c.at < offer.at]
+    assert before and "191" in str(before[0].params["text"])  # the emergency numbers first, the offer after
+    # Under the next danger answer, not again so soon.
+    say(fake, chat, "please help me, I am locked in")
+    wait_until(lambda: len([x for x in texts_to(fake, chat) if "191" in x]) >= 2, what="the second answer")
+    time.sleep(2)
+    assert len([x for x in texts_to(fake, chat) if en(t.OFFER)[:30] in x]) == 1
+    topics = set(topics_now(fake))
+    press(fake, chat, TALK)
+    press(fake, chat, AGREE)
+    said_to(fake, chat, en(t.OPENED)[:20])
+    thread = max(wait_until(lambda: set(topics_now(fake)) - topics, what="her topic"))
+    assert fake.topics[(STAFF, thread)]["name"].endswith(" · en · Thailand")
+    opening = wait_until(lambda: staff_posts(fake, thread), what="the case's first post")[0]
+    assert "after a danger answer" in opening and "She may be in danger" in opening
+    say(fake, chat, "/stop")
+    said_to(fake, chat, en(t.ENDED_BY_HER))
+
+
+def test_the_demo_page_never_reaches_the_staff_group(desk) -> None:
+    """The same gateway serves the demo page: its simulated counsellor asks nothing of Telegram."""
+    import urllib.request
+
+    fake, service, _ = desk
+    url = service.health_url.rsplit("/", 1)[0]
+    staff_calls = len([c for c in fake.calls if str(c.params.get("chat_id")) == str(STAFF)])
+
+    def post(text: str) -> list:
+        body = json.dumps({"session": "demo0desk0session", "text": text, "language": "en"}).encode()
+        request = urllib.request.Request(f"{url}/api/message", body, {"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.load(response)["replies"]
+
+    replies = post("can i talk to real person")
+    assert replies[-1]["buttons"] == [{"title": en(t.OFFER_BUTTON), "payload": TALK}]
+    assert "Before a person reads" in post(TALK)[0]["text"]
+    opened = post(AGREE)
+    assert opened[-1]["counsellor"].startswith("Simulated counsellor")
+    assert post("he keeps my passport")[-1].get("counsellor")  # danger words: the numbers, and the demo
+    ended = post("/stop")[0]["text"]
+    assert en(t.ENDED_BY_HER) in ended and ("191" in ended or "1362" in ended)
+    time.sleep(1)
+    assert len([c for c in fake.calls if str(c.params.get("chat_id")) == str(STAFF)]) == staff_calls

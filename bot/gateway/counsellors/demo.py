@@ -19,8 +19,8 @@ from bot.gateway.counsellors.cases import Known, wait_band
 from bot.gateway.counsellors.offers import AGREE, DECLINE, KEEP_WAITING, LEAVE, PAYLOADS, TALK
 from bot.gateway.counsellors.statistics import CaseStatistics
 from bot.i18n.markers import N_
-from bot.stats.schema import PERSON_ACCEPTED, PERSON_ANSWERED, PERSON_CLOSED, PERSON_OFFERED
 from bot.text.danger import find_danger
+from bot.vocabulary import PERSON_ACCEPTED, PERSON_ANSWERED, PERSON_CLOSED, PERSON_OFFERED
 
 CHANNEL = "web"
 DEMO_LABEL = N_("Simulated counsellor (demo): on Telegram, a person from the team writes here.")

@@ -35,8 +35,7 @@ from bot.gateway.memory import ChatMemory
 from bot.gateway.replies import Outgoing
 from bot.gateway.telegram_calls import HTML, keyboard, with_retry_after
 from bot.settings import Settings
-from bot.stats.schema import PERSON_ACCEPTED, PERSON_CLOSED, PERSON_OFFERED
-from bot.vocabulary import LANGUAGES, LAO
+from bot.vocabulary import LANGUAGES, LAO, PERSON_ACCEPTED, PERSON_CLOSED, PERSON_OFFERED
 
 logger = logging.getLogger(__name__)
 ENDED = {

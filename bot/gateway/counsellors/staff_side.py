@@ -16,7 +16,7 @@ from bot.gateway.counsellors import wording
 from bot.gateway.counsellors.cases import Case, Status, wait_band
 from bot.gateway.counsellors.reporting import post_report
 from bot.gateway.telegram_calls import with_retry_after
-from bot.stats.schema import PERSON_ANSWERED
+from bot.vocabulary import PERSON_ANSWERED
 
 if TYPE_CHECKING:
     from bot.gateway.counsellors.relay import Counsellors

@@ -24,6 +24,8 @@ class CaseStatistics:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._store: Optional[StatsStore] = None
+        if settings.gateway_stats_spool.exists():  # events the last run could not write: write them now
+            self._open()
 
     def _open(self) -> StatsStore:
         if self._store is None:

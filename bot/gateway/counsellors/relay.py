@@ -107,6 +107,8 @@ class Counsellors:
 
     # --- life cycle ----------------------------------------------------------------------------------
     async def start(self, bot: Bot) -> None:
+        for task in self._tasks:  # started again after Telegram could not be reached: one clock only
+            task.cancel()
         self.bot = bot
         self.desk = StaffDesk(bot, self.config.chat_id, self.config.keep_topics)
         try:

@@ -5,9 +5,20 @@ from __future__ import annotations
 from typing import Any, Dict, Iterator, List, Optional
 
 from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
 from bot.language import reply_language
-from bot.vocabulary import CHANNEL_KEY, COUNTRY_ENTITY, DANGER_CUES, LANGUAGE_SLOT, SERVICE_ENTITY
+from bot.vocabulary import (
+    CHANNEL_KEY,
+    COUNTRY_ENTITY,
+    DANGER_CUES,
+    IN_DANGER_SLOT,
+    JOB_CHECK_OUTCOME_SLOT,
+    LANGUAGE_SLOT,
+    LOCATION_SLOT,
+    PERSON_OFFER_KEY,
+    SERVICE_ENTITY,
+)
 
 CONTACT_CARD_CHANNELS = ("telegram",)
 
@@ -49,3 +60,23 @@ def has_danger_cues(tracker: Tracker) -> bool:
 def wants_contact_cards(tracker: Tracker) -> bool:
     metadata = tracker.latest_message.get("metadata")
     return isinstance(metadata, dict) and metadata.get(CHANNEL_KEY) in CONTACT_CARD_CHANNELS
+
+
+def offer_a_person(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    reason: str,
+    in_danger: Optional[bool] = None,
+    job_check: Optional[str] = None,
+    location: Optional[str] = None,
+) -> None:
+    """Tells the gateway that a person may be offered after this answer (it knows whether a counsellor is
+    there): why, and what the bot knows that would help her counsellor. Closed-set values only."""
+    offer = {
+        "reason": reason,
+        "topic": latest_intent(tracker),
+        "location": location or tracker.get_slot(LOCATION_SLOT),
+        "job_check": job_check or tracker.get_slot(JOB_CHECK_OUTCOME_SLOT),
+        "in_danger": bool(tracker.get_slot(IN_DANGER_SLOT)) if in_danger is None else in_danger,
+    }
+    dispatcher.utter_message(json_message={PERSON_OFFER_KEY: offer})

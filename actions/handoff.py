@@ -12,6 +12,7 @@ from actions.conversation import (
     countries_named,
     has_danger_cues,
     latest_intent,
+    offer_a_person,
     reply_language_of,
     service_named,
     wants_contact_cards,
@@ -97,4 +98,9 @@ class ActionHotlineHandoff(Action):
         if intent == "dont_know" and not tracker.get_slot(PENDING_NEED_SLOT):
             dispatcher.utter_message(response="utter_topics")  # "I don't know" to numbers already given
             return []
-        return hand_off(dispatcher, tracker, need_of(tracker, intent))
+        events = hand_off(dispatcher, tracker, need_of(tracker, intent))
+        if tracker.get_slot(IN_DANGER_SLOT) or any(e.get("name") == IN_DANGER_SLOT for e in events):
+            # After the numbers, never instead of them: someone who cannot call may write to a person.
+            given = next((e["value"] for e in events if e.get("name") == HANDOFF_SLOT), None) or {}
+            offer_a_person(dispatcher, tracker, "danger", in_danger=True, location=given.get("location"))
+        return events

@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.conversation import reply_language_of
+from actions.conversation import offer_a_person, reply_language_of
 from actions.handoff import hand_off
 from bot.jobcheck import HIGH, LOW, SLOTS, SOME, assess, questions_left
 from bot.vocabulary import HELP, JOB_CHECK_OUTCOME_SLOT
@@ -58,6 +58,7 @@ class ActionJobOfferResult(Action):
         if result.level == HIGH:
             dispatcher.utter_message(response="utter_job_result_high", signs=signs)
             events += hand_off(dispatcher, tracker, HELP)
+            offer_a_person(dispatcher, tracker, "jobcheck", job_check=HIGH)
         return events + forget_answers() + [SlotSet(JOB_CHECK_OUTCOME_SLOT, result.level)]
 
 

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import latest_intent, reply_language_of
+from actions.conversation import latest_intent, offer_a_person, reply_language_of
 from actions.handoff import hand_off
 from bot.contacts.handoff import help_lines
 from bot.vocabulary import LABOUR, LOCATION_SLOT
@@ -29,8 +29,11 @@ class ActionHelpLine(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         contacts = help_lines(tracker.get_slot(LOCATION_SLOT), reply_language_of(tracker))
-        response = "utter_ask_for_person" if latest_intent(tracker) == "ask_for_person" else "utter_help_line"
+        asked = latest_intent(tracker) == "ask_for_person"
+        response = "utter_ask_for_person" if asked else "utter_help_line"
         dispatcher.utter_message(response=response, contacts=contacts)
+        if asked:
+            offer_a_person(dispatcher, tracker, "asked")
         return []
 
 

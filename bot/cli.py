@@ -26,6 +26,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     if cmd_check_contacts(argparse.Namespace(file=None)) != 0:
         return 1
+    if Settings().staff_chat_id is not None and cmd_check_staff_hours(argparse.Namespace(file=None)) != 0:
+        return 1
     # `kill` or a closed terminal must stop the servers too, not leave them running without us.
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda *_: sys.exit(0))
@@ -138,6 +140,28 @@ def cmd_check_contacts(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check_staff_hours(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from bot.gateway.counsellors.hours import HoursError, load_hours
+
+    path = Path(args.file) if args.file else Settings().staff_hours
+    try:
+        hours = load_hours(path)
+    except HoursError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    now = dt.datetime.now(hours.zone)
+    upcoming = sorted(day for day in hours.holidays if day >= now.date())
+    opening = hours.next_opening(now)
+    state = "open now" if hours.is_open(now) else f"closed now; next opening {opening:%A %Y-%m-%d %H:%M}"
+    print(
+        f"{path}: open {hours.hours_a_week():g} hours a week ({hours.zone.key}), "
+        f"{len(upcoming)} holiday(s) ahead; {state if opening else 'never open'}"
+    )
+    return 0
+
+
 def cmd_readme(args: argparse.Namespace) -> int:
     from bot.readme import README, SECTIONS, write
 
@@ -231,6 +255,11 @@ def build_parser() -> argparse.ArgumentParser:
     contacts = sub.add_parser("check-contacts", help="check data/contacts.yml (also done at start-up)")
     contacts.add_argument("file", nargs="?", help="another contacts file to check")
     contacts.set_defaults(func=cmd_check_contacts)
+    hours = sub.add_parser(
+        "check-staff-hours", help="check data/staff_hours.yml, the counsellors' hours (also done at start-up)"
+    )
+    hours.add_argument("file", nargs="?", help="another hours file to check")
+    hours.set_defaults(func=cmd_check_staff_hours)
     readme = sub.add_parser("readme", help="the README's generated tables: numbers by place, settings")
     readme.add_argument("--write", action="store_true", help="write them into README.md, between markers")
     readme.set_defaults(func=cmd_readme)

@@ -3,7 +3,8 @@
 The README's table of settings is made from VARIABLES (a test checks that no other module reads the
 environment and that the table is current). Each child process gets only the variables it uses
 (`child_environment`): the Telegram token and the sender key reach the gateway alone, the database
-address only the processes that write statistics.
+address only the processes that write statistics (Rasa, and the gateway for the counsellors' events and
+/report in the staff group).
 """
 
 from __future__ import annotations
@@ -45,6 +46,21 @@ VARIABLES = (
     Variable("HELPLINE_STATS_SPOOL", ".run/statistics-spool.jsonl", "statistics kept for the next start"),
     Variable("HELPLINE_CONVERSATION_IDLE_MINUTES", "30", "a conversation idle this long is forgotten"),
     Variable("HELPLINE_MAX_CONVERSATIONS", "20000", "conversations held at once; the oldest go first"),
+    Variable(
+        "STAFF_CHAT_ID", "unset: no counsellors", "the counsellors' Telegram group (a supergroup with topics)"
+    ),
+    Variable("HELPLINE_STAFF_HOURS", "data/staff_hours.yml", "the counsellors' opening hours and holidays"),
+    Variable("HELPLINE_STAFF_LANGUAGE", "lo", "the bot's language in the staff group: lo, th or en"),
+    Variable(
+        "HELPLINE_COUNSELLOR_WAIT_MINUTES", "5", "no counsellor answered this long: she is told, with numbers"
+    ),
+    Variable("HELPLINE_CASE_IDLE_MINUTES", "30", "a case nobody wrote in for this long is closed"),
+    Variable(
+        "HELPLINE_STAFF_KEEP_TOPICS", "no: deleted", "yes: a closed case's topic stays in the group, closed"
+    ),
+    Variable(
+        "HELPLINE_STAFF_WEEKLY_REPORT", "off", "post the report in the staff group weekly: `monday 09:00`"
+    ),
     Variable("HELPLINE_RUN_DIR", ".run/", "the servers' logs"),
     Variable("HELPLINE_MODELS_DIR", "models/", "trained models"),
     Variable("HELPLINE_MODEL_CACHE", "~/.cache/lao-helpline/models", "trained models shared by clones"),
@@ -77,6 +93,18 @@ def _path(name: str, default: Path) -> Path:
 def _optional_path(name: str) -> Optional[Path]:
     value = _get(name)
     return Path(value).expanduser() if value else None
+
+
+def _int_or_none(name: str) -> Optional[int]:
+    value = _get(name)
+    try:
+        return int(value) if value else None
+    except ValueError:
+        raise ValueError(f"{name} must be a number, such as -1001234567890 (got {value!r})") from None
+
+
+def _off_or_value(value: Optional[str]) -> Optional[str]:
+    return None if value is None or value.lower() in ("off", "no", "none") else value
 
 
 def _cache_dir() -> Path:
@@ -117,6 +145,22 @@ class Settings:
     telegram_webhook_secret: Optional[str] = field(default_factory=lambda: _get("TELEGRAM_WEBHOOK_SECRET"))
     telegram_api_url: Optional[str] = field(default_factory=lambda: _get("TELEGRAM_API_URL"))
     sender_key: Optional[str] = field(default_factory=lambda: _get("HELPLINE_SENDER_KEY"))
+    # The counsellors' desk (bot/gateway/counsellors/): off while STAFF_CHAT_ID is unset.
+    staff_chat_id: Optional[int] = field(default_factory=lambda: _int_or_none("STAFF_CHAT_ID"))
+    staff_hours: Path = field(
+        default_factory=lambda: _path("HELPLINE_STAFF_HOURS", PROJECT_ROOT / "data" / "staff_hours.yml")
+    )
+    staff_language: str = field(default_factory=lambda: _get("HELPLINE_STAFF_LANGUAGE") or "lo")
+    counsellor_wait_minutes: float = field(
+        default_factory=lambda: float(_get("HELPLINE_COUNSELLOR_WAIT_MINUTES") or 5)
+    )
+    case_idle_minutes: float = field(default_factory=lambda: float(_get("HELPLINE_CASE_IDLE_MINUTES") or 30))
+    staff_keep_topics: bool = field(
+        default_factory=lambda: (_get("HELPLINE_STAFF_KEEP_TOPICS") or "no").lower() in ("yes", "true", "1")
+    )
+    staff_weekly_report: Optional[str] = field(
+        default_factory=lambda: _off_or_value(_get("HELPLINE_STAFF_WEEKLY_REPORT"))
+    )
 
     @property
     def rasa_url(self) -> str:
@@ -139,6 +183,12 @@ class Settings:
     def stats_spool(self) -> Path:
         """Statistics the database could not take before a stop, for the next start."""
         return self.stats_spool_setting or self.run_dir / "statistics-spool.jsonl"
+
+    @property
+    def gateway_stats_spool(self) -> Path:
+        """The gateway writes the counsellors' statistics through a store of its own, with its own spool
+        (two processes must not load one spool file)."""
+        return self.stats_spool.with_name("gateway-" + self.stats_spool.name)
 
     @property
     def conversation_idle_seconds(self) -> float:
@@ -193,7 +243,18 @@ def child_environment(role: str, settings: Optional[Settings] = None) -> Dict[st
             RASA_URL=settings.rasa_url,
             HELPLINE_WEB_HOST=settings.web_host,
             GATEWAY_PORT=str(settings.gateway_port),
+            HELPLINE_STAFF_HOURS=str(settings.staff_hours),
+            HELPLINE_STAFF_LANGUAGE=settings.staff_language,
+            HELPLINE_COUNSELLOR_WAIT_MINUTES=str(settings.counsellor_wait_minutes),
+            HELPLINE_CASE_IDLE_MINUTES=str(settings.case_idle_minutes),
+            HELPLINE_STAFF_KEEP_TOPICS="yes" if settings.staff_keep_topics else "no",
+            HELPLINE_STAFF_WEEKLY_REPORT=settings.staff_weekly_report or "off",
         )
+        # The counsellors' events (offered, accepted, answered, closed) are counted by the gateway, and
+        # /report in the staff group reads the statistics: it writes and reads them like Rasa does.
+        env.update(_statistics(settings))
+        if settings.staff_chat_id is not None:
+            env["STAFF_CHAT_ID"] = str(settings.staff_chat_id)
         secrets = {
             "TELEGRAM_BOT_TOKEN": settings.telegram_token,
             "TELEGRAM_BOT_NAME": settings.telegram_bot_name,

@@ -58,3 +58,18 @@ CHANNEL_KEY = "channel"
 DEMO_KEY = "demo"
 LANGUAGE_HINT_KEY = "language_hint"
 CHANNELS = ("telegram", "web", "rest", "terminal", "other")
+
+# --- a person (the counsellors' desk, bot/gateway/counsellors/) ------------------------------------------
+# A reply's custom payload by which an action tells the gateway that a person may be offered here, with
+# what the bot knows that helps a counsellor (closed-set values only). The gateway decides whether a desk
+# is configured and open; other front ends ignore it.
+PERSON_OFFER_KEY = "person_offer"
+# Why a person was offered: she asked, a danger answer, a job check with many warning signs, /help.
+OFFER_REASONS = ("asked", "danger", "jobcheck", "help")
+# The statistics' kinds for a person (bot/stats/schema.py): offered (outcome: why), accepted, answered
+# (outcome: the band of the wait for the first answer), closed (outcome: by whom).
+PERSON_OFFERED = "person_offered"
+PERSON_ACCEPTED = "person_accepted"
+PERSON_ANSWERED = "person_answered"
+PERSON_CLOSED = "person_closed"
+PERSON_KINDS = (PERSON_OFFERED, PERSON_ACCEPTED, PERSON_ANSWERED, PERSON_CLOSED)

@@ -22,7 +22,10 @@ from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.contacts.directory import load_directory
+from bot.gateway.counsellors.relay import Counsellors, DeskConfig
+from bot.gateway.counsellors.statistics import CaseStatistics
 from bot.gateway.identity import load_or_create_key
+from bot.gateway.memory import ChatMemory
 from bot.gateway.rasa_backend import RasaBackend
 from bot.gateway.telegram_app import Gateway, build_application, register_commands, with_retry_after
 from bot.gateway.web.routes import add_web_routes
@@ -71,7 +74,9 @@ def quiet_loggers() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def web_app(config: GatewayConfig, backend: RasaBackend, key: bytes) -> Tuple[web.Application, dict]:
+def web_app(
+    config: GatewayConfig, backend: RasaBackend, key: bytes, statistics: Optional[CaseStatistics] = None
+) -> Tuple[web.Application, dict]:
     """The web server: health check, the demo page, and the webhook's slot (filled once Telegram runs)."""
     app = web.Application(client_max_size=1024 * 1024)
     telegram: dict = {"application": None, "bot_name": config.bot_name}
@@ -94,12 +99,14 @@ def web_app(config: GatewayConfig, backend: RasaBackend, key: bytes) -> Tuple[we
     app.router.add_get("/health", health)
     if config.webhook_url:
         app.router.add_post(config.webhook_path, webhook)
-    add_web_routes(app, backend, key, load_directory(), load_scenarios(), lambda: telegram["bot_name"])
+    add_web_routes(
+        app, backend, key, load_directory(), load_scenarios(), lambda: telegram["bot_name"], statistics
+    )
     return app, telegram
 
 
-async def start_telegram(application: Application, config: GatewayConfig) -> None:
-    await register_commands(application)
+async def start_telegram(application: Application, config: GatewayConfig, with_person: bool = False) -> None:
+    await register_commands(application, with_person)
     await application.start()
     if config.webhook_url:
         await with_retry_after(
@@ -123,9 +130,13 @@ async def run_telegram(config: GatewayConfig, gateway: Gateway, telegram: dict, 
         try:
             async with application:
                 telegram["bot_name"] = telegram["bot_name"] or application.bot.username
-                await start_telegram(application, config)
+                if gateway.counsellors:  # the desk is checked before the first update can ask for it
+                    await gateway.counsellors.start(application.bot)
+                await start_telegram(application, config, gateway.counsellors is not None)
                 telegram["application"] = application
                 await stop.wait()
+                if gateway.counsellors:  # open cases end, and both sides are told how to reach help
+                    await gateway.counsellors.stop()
                 telegram["application"] = None
                 if application.updater.running:
                     await application.updater.stop()
@@ -147,19 +158,25 @@ async def serve(config: GatewayConfig, stop: Optional[asyncio.Event] = None) -> 
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     backend = RasaBackend(config.rasa_url)
-    key = load_or_create_key(Settings().sender_key)
-    app, telegram = web_app(config, backend, key)
+    settings = Settings()
+    key = load_or_create_key(settings.sender_key)
+    statistics = CaseStatistics(settings)  # the counsellors' events, and the demo page's simulated ones
+    app, telegram = web_app(config, backend, key, statistics)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, config.host, config.port).start()
     logger.info("demo page on port %d", config.port)
     if config.token:
-        await run_telegram(config, Gateway(backend, key), telegram, stop)
+        memory = ChatMemory()
+        desk = DeskConfig.from_settings(settings)
+        counsellors = Counsellors(desk, memory, statistics) if desk else None
+        await run_telegram(config, Gateway(backend, key, memory, counsellors), telegram, stop)
     else:
         logger.info("Telegram off: TELEGRAM_BOT_TOKEN is not set")
         await stop.wait()
     await runner.cleanup()
     await backend.close()
+    statistics.close()
 
 
 def main() -> int:

@@ -19,7 +19,16 @@ from bot.reports import labels
 from bot.reports.period import Period
 from bot.reports.source import EventCounts
 from bot.reports.suppression import TOTAL, Cell, protect_column, protect_table, single
-from bot.vocabulary import COUNTRIES, LOCATIONS, UNKNOWN_PLACE
+from bot.vocabulary import (
+    COUNTRIES,
+    LOCATIONS,
+    PERSON_ACCEPTED,
+    PERSON_ANSWERED,
+    PERSON_CLOSED,
+    PERSON_KINDS,
+    PERSON_OFFERED,
+    UNKNOWN_PLACE,
+)
 
 NONE_KEY = "not_known"  # a field nobody knew: not "unknown", which is she said she does not know
 
@@ -89,6 +98,7 @@ class Report:
     weeks_total: Cell
     tables: List[Table] = field(default_factory=list)
     handoffs: Optional[CrossTable] = None
+    person: List[Table] = field(default_factory=list)  # only where a person was offered at all
 
     def t(self, text: str, **values: object) -> str:
         translated = translate(text, self.language)
@@ -193,7 +203,37 @@ def build_report(
         for key, title, categories, tally in tallies
     ]
     report.handoffs = _handoffs(now, before, threshold, t)
+    if any(key[1] in PERSON_KINDS for counts in (now, before) for key in counts):
+        report.person = _person(now, before, threshold, t, summary_row, named)
     return report
+
+
+def _person(
+    now: Counter,
+    before: Counter,
+    threshold: int,
+    t: Callable[[str], str],
+    summary_row: Callable[[str, str, str], Row],
+    named: Callable[[Dict[str, str], Iterable[str]], List[tuple]],
+) -> List[Table]:
+    """Talking to a person: offered, accepted, answered (each on its own: they do not add up), then why,
+    how long she waited, and how it ended, each with its total."""
+    steps = [
+        summary_row("offered", labels.PERSON_OFFERED, PERSON_OFFERED),
+        summary_row("accepted", labels.PERSON_ACCEPTED, PERSON_ACCEPTED),
+        summary_row("answered", labels.PERSON_ANSWERED, PERSON_ANSWERED),
+    ]
+    tables = [Table("person", t(labels.PERSON_TITLE), steps, chart=False)]
+    parts = [
+        ("person_reasons", labels.PERSON_REASONS_TITLE, labels.PERSON_REASONS, PERSON_OFFERED),
+        ("person_waits", labels.PERSON_WAITS_TITLE, labels.WAIT_BANDS, PERSON_ANSWERED),
+        ("person_closed", labels.PERSON_CLOSED_TITLE, labels.CLOSERS, PERSON_CLOSED),
+    ]
+    for key, title, categories, kind in parts:
+        rows = named(categories, categories)
+        tally_now, tally_before = _tally(now, kind, 7), _tally(before, kind, 7)
+        tables.append(_table(key, t(title), rows, tally_now, tally_before, threshold, t(labels.TOTAL)))
+    return tables
 
 
 def _countries(counts: Counter) -> Counter:

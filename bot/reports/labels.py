@@ -52,6 +52,41 @@ OUTCOMES: Dict[str, str] = {
     "high": N_("Many warning signs"),
 }
 
+# Talking to a person (the counsellors on Telegram): why a person was offered, how long she waited for the
+# first answer, who or what ended the conversation.
+PERSON_REASONS: Dict[str, str] = {
+    "asked": N_("She asked for a person"),
+    "danger": N_("After a danger answer"),
+    "jobcheck": N_("After a risky job offer"),
+    "help": N_("From /help"),
+}
+WAIT_BANDS: Dict[str, str] = {
+    "<2m": N_("Under 2 minutes"),
+    "2-5m": N_("2 to 5 minutes"),
+    "5-15m": N_("5 to 15 minutes"),
+    "15-60m": N_("15 to 60 minutes"),
+    ">60m": N_("Over an hour"),
+}
+CLOSERS: Dict[str, str] = {
+    "her": N_("She ended it"),
+    "staff": N_("A counsellor ended it"),
+    "silence": N_("Nobody wrote for a while"),
+    "restart": N_("The assistant restarted"),
+    "blocked": N_("She blocked the bot"),
+    "unreach": N_("The staff group could not be reached"),
+}
+PERSON_TITLE = N_("Talking to a person (counsellors on Telegram)")
+PERSON_OFFERED = N_("A person was offered")
+PERSON_ACCEPTED = N_("She agreed to write to a person")
+PERSON_ANSWERED = N_("A counsellor answered")
+PERSON_REASONS_TITLE = N_("Why a person was offered")
+PERSON_WAITS_TITLE = N_("How long she waited for the first answer")
+PERSON_CLOSED_TITLE = N_("How the conversations with a person ended")
+METHOD_PERSON = N_(
+    "Conversations with a person are counted the same way: how many times a person was offered, accepted "
+    "and answered, the wait in bands, and how they ended; never who, and never what was written."
+)
+
 NOT_KNOWN = N_("Not known")
 DOES_NOT_KNOW = N_("She did not know")
 TITLE = N_("Help-line demand report")

@@ -99,6 +99,9 @@ def render_csv(report: Report) -> str:
                         change,
                     ]
                 )
+    for table in report.person:
+        for row in table.lines:
+            lines.append([*row_line(table.key, row, row.label), _percent(row.change)])
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(lines)
     return buffer.getvalue()

@@ -201,6 +201,7 @@ def render_html(report: Report, today: Optional[dt.date] = None) -> str:
     parts += [_table(report, table) for table in report.tables]
     if report.handoffs:
         parts.append(_cross(report, report.handoffs))
+    parts += [_table(report, table) for table in report.person]
     parts.append(_method(report, today or dt.date.today()))
     parts.append("</body></html>\n")
     return "".join(parts)

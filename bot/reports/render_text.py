@@ -73,6 +73,8 @@ def render_text(report: Report) -> str:
         out += _table(report, table)
     if report.handoffs:
         out += _cross(report, report.handoffs)
+    for table in report.person:
+        out += _table(report, table)
     out += [report.t(labels.METHOD_TITLE), method_text(report)]
     return "\n".join(out) + "\n"
 
@@ -90,6 +92,8 @@ def period_line(report: Report) -> str:
 
 def method_text(report: Report) -> str:
     text = report.t(labels.METHOD, threshold=report.threshold)
+    if report.person:
+        text += " " + report.t(labels.METHOD_PERSON)
     if not report.include_demo:
         text += " " + report.t(labels.METHOD_DEMO)
     return text

@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-from typing import Dict, Iterator, List, Optional
+from typing import Callable, Dict, Iterator, List, Optional
 
 import sqlalchemy as sa
 
 from bot.stats.schema import StatEvent, daily_counts
 from bot.stats.store import add_counts
+from bot.vocabulary import PERSON_ACCEPTED, PERSON_ANSWERED, PERSON_CLOSED, PERSON_OFFERED
 
 DEFAULT_DAYS = 182  # two quarters: a quarter's report and the quarter before it to compare with
 
@@ -61,6 +62,11 @@ HANDOFF_NEED = {
     "ask_worker_rights": "labour",
 }
 OUTCOMES = {"low": 35, "some": 40, "high": 25}
+# Talking to a person: offered after danger answers and risky job offers (and when she asks), about a
+# third agree; most are answered within minutes.
+WAITS = {"<2m": 40, "2-5m": 30, "5-15m": 18, "15-60m": 9, ">60m": 3}
+CLOSED_ANSWERED = {"her": 45, "staff": 40, "silence": 12, "restart": 1, "blocked": 2}
+CLOSED_UNANSWERED = {"her": 60, "silence": 35, "unreach": 5}
 
 
 def _pick(rng: random.Random, weights: Dict[str, float]) -> str:
@@ -86,7 +92,19 @@ def _topic_weights(progress: float) -> Dict[str, float]:
     return weights
 
 
-def _conversation(rng: random.Random, day: dt.date, progress: float, demo: bool) -> Iterator[StatEvent]:
+def _person(rng: random.Random, reason: str, event: Callable[..., StatEvent]) -> Iterator[StatEvent]:
+    yield event(PERSON_OFFERED, outcome=reason)
+    if rng.random() < 0.35:
+        yield event(PERSON_ACCEPTED)
+        answered = rng.random() < 0.85
+        if answered:
+            yield event(PERSON_ANSWERED, outcome=_pick(rng, WAITS))
+        yield event(PERSON_CLOSED, outcome=_pick(rng, CLOSED_ANSWERED if answered else CLOSED_UNANSWERED))
+
+
+def _conversation(
+    rng: random.Random, day: dt.date, progress: float, demo: bool, person: random.Random
+) -> Iterator[StatEvent]:
     language = _pick(rng, LANGUAGES)
     channel = "web" if demo else ("telegram" if rng.random() < 0.93 else "web")
 
@@ -111,8 +129,15 @@ def _conversation(rng: random.Random, day: dt.date, progress: float, demo: bool)
                 location = _pick(rng, WHERE_SHE_IS) if rng.random() < 0.94 else "unknown"
                 yield event("location", location=location)
             yield event("handoff", location=location, need=need)
+            if need == "emergency" and person.random() < 0.7:
+                yield from _person(person, "danger", event)
         if topic == "check_job_offer" and rng.random() < 0.7:
-            yield event("job_check", outcome=_pick(rng, OUTCOMES))
+            outcome = _pick(rng, OUTCOMES)
+            yield event("job_check", outcome=outcome)
+            if outcome == "high" and person.random() < 0.7:
+                yield from _person(person, "jobcheck", event)
+    if person.random() < 0.015:
+        yield from _person(person, "asked" if person.random() < 0.7 else "help", event)
 
 
 def sample_events(
@@ -121,6 +146,7 @@ def sample_events(
     """About `per_day` conversations a day for `days` days up to `until`, quieter mid-week,
     slowly growing, with a village meeting on the demo page now and then."""
     rng = random.Random(seed)
+    person = random.Random(seed + 104_729)  # its own draws: the rest of the sample stays as it was
     last = until or dt.date.today()
     first = last - dt.timedelta(days=days - 1)
     for offset in range(days):
@@ -128,10 +154,10 @@ def sample_events(
         progress = offset / max(days - 1, 1)
         weekly = (0.85, 0.8, 0.85, 0.9, 1.05, 1.3, 1.25)[day.weekday()]
         for _ in range(_poisson(rng, per_day * weekly * (0.85 + 0.3 * progress))):
-            yield from _conversation(rng, day, progress, demo=False)
+            yield from _conversation(rng, day, progress, demo=False, person=person)
         if rng.random() < 0.06:  # a meeting: the volunteer and the audience try the demo page
             for _ in range(rng.randint(8, 30)):
-                yield from _conversation(rng, day, progress, demo=True)
+                yield from _conversation(rng, day, progress, demo=True, person=person)
 
 
 def write_sample(engine: sa.engine.Engine, stream: Iterator[StatEvent], batch: int = 20_000) -> int:

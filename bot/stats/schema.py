@@ -14,7 +14,7 @@ from typing import Any, Dict, Optional, Tuple
 
 import sqlalchemy as sa
 
-from bot.vocabulary import CHANNELS
+from bot.vocabulary import CHANNELS, PERSON_KINDS
 
 metadata = sa.MetaData()
 
@@ -51,9 +51,10 @@ daily_counts = sa.Table(
     sqlite_with_rowid=False,
 )
 
-KINDS = ("conversation", "topic", "location", "handoff", "job_check", "fallback")
+# A person (bot/gateway/counsellors/): the four kinds are in bot/vocabulary.py; the gateway writes them.
+KINDS = ("conversation", "topic", "location", "handoff", "job_check", "fallback", *PERSON_KINDS)
 OUTCOMES = ("low", "some", "high")
-__all__ = ["CHANNELS", "DIMENSIONS", "KINDS", "OUTCOMES", "StatEvent", "daily_counts"]
+__all__ = ["CHANNELS", "DIMENSIONS", "KINDS", "OUTCOMES", "PERSON_KINDS", "StatEvent", "daily_counts"]
 
 
 @dataclass(frozen=True)

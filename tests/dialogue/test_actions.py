@@ -288,3 +288,37 @@ def test_the_action_server_code_does_not_load_tensorflow() -> None:
     )
     result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=120)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def offers_of(messages: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """The marks by which an action tells the gateway that a person may be offered (bot/vocabulary.py)."""
+    return [m["custom"]["person_offer"] for m in messages if "person_offer" in (m.get("custom") or {})]
+
+
+def test_a_person_may_be_offered_after_the_danger_answer_never_before_it(domain: Domain) -> None:
+    tracker = sdk_tracker(domain, "need_help_now", slots={"location": "thailand"})
+    messages, _ = run(ActionHotlineHandoff(), domain, tracker)
+    assert messages[-1]["custom"]["person_offer"] == {
+        "reason": "danger", "topic": "need_help_now", "location": "thailand", "job_check": None,
+        "in_danger": True,
+    }  # fmt: skip
+    assert responses(messages)[0] == "utter_handoff"  # the numbers come first
+    # Not under an ordinary hand-off.
+    tracker = sdk_tracker(domain, "ask_hotline", slots={"location": "laos"})
+    messages, _ = run(ActionHotlineHandoff(), domain, tracker)
+    assert offers_of(messages) == []
+
+
+def test_a_person_may_be_offered_when_she_asks_and_after_a_risky_job_offer(domain: Domain) -> None:
+    messages, _ = run(ActionHelpLine(), domain, sdk_tracker(domain, "ask_for_person"))
+    assert responses(messages) == ["utter_ask_for_person"] and offers_of(messages)[0]["reason"] == "asked"
+    messages, _ = run(ActionHelpLine(), domain, sdk_tracker(domain, "ask_what_is_trafficking"))
+    assert offers_of(messages) == []
+    slots = {**harmless(job_passport=YES, job_fee=YES), "location": "laos"}
+    messages, _ = run(ActionJobOfferResult(), domain, sdk_tracker(domain, "deny", "lo", slots=slots))
+    assert offers_of(messages) == [
+        {"reason": "jobcheck", "topic": "deny", "location": "laos", "job_check": "high", "in_danger": False}
+    ]
+    assert "custom" in messages[-1]  # after the result and its numbers
+    messages, _ = run(ActionJobOfferResult(), domain, sdk_tracker(domain, "deny", slots=harmless()))
+    assert offers_of(messages) == []

@@ -251,3 +251,50 @@ def test_scenarios_file_is_checked(tmp_path: Path) -> None:
     broken.write_text("scenarios:\n  - id: x\n    title: {lo: a, th: b}\n    story: {lo: a, th: b, en: c}\n")
     with pytest.raises(ScenarioError, match="title needs a text in each of lo, th, en"):
         load_scenarios(broken)
+
+
+def test_a_volunteer_shows_a_hand_off_to_a_simulated_counsellor(
+    browser, servers: Settings, gateway: Service
+) -> None:
+    """The same offer and consent as on Telegram, then a clearly marked simulated counsellor; the hand-off
+    is counted as demo, and nothing leaves the machine (the staff group is never asked)."""
+    before = _stats(servers.database_url)
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    leaving = watch_requests(page, gateway.url)
+    page.goto(f"{gateway.url}/?lang=en")
+    wait_for_replies(page, 0)
+
+    def write(text: str) -> List[str]:
+        seen = len(bot_texts(page))
+        page.fill("#text", text)
+        page.click("#send")
+        return wait_for_replies(page, seen)
+
+    def press(title: str) -> List[str]:
+        seen = len(bot_texts(page))
+        page.locator("#log .buttons button:not([disabled])", has_text=title).last.click()
+        return wait_for_replies(page, seen)
+
+    replies = write("can i talk to real person")
+    assert any("1362" in r for r in replies)  # the numbers first, as on Telegram
+    assert "Before a person reads your messages" in press("Write to a person")[-1]
+    press("Yes, I agree")
+    counsellor = page.locator("#log .msg.counsellor")
+    assert counsellor.count() == 1 and "Simulated counsellor" in counsellor.locator(".who").inner_text()
+    write("my boss keeps my passport")
+    assert counsellor.count() >= 2  # the simulated counsellor answers; the bot does not
+    ended = write("/stop")
+    assert "You ended the conversation with the person" in ended[-1]
+    assert page.locator("#log .msg.bot:not(.counsellor) a[href^='tel:']").count() >= 1
+    TEST_OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(TEST_OUTPUT / "demo-counsellor.png"), full_page=True)
+    context.close()
+    assert leaving == [], f"requests left the machine: {leaving}"
+    kinds = {"person_offered", "person_accepted", "person_answered", "person_closed"}
+    deadline, added = time.monotonic() + 20, Counter()
+    while time.monotonic() < deadline and not kinds <= {k for k, _, _ in added}:
+        time.sleep(0.3)
+        added = _stats(servers.database_url) - before
+    assert kinds <= {k for k, _, _ in added}, added
+    assert all(channel == "web" and demo == 1 for k, channel, demo in added if k in kinds), added

@@ -2,7 +2,8 @@
 
 Every message from the page is marked demo (channel web), so the statistics never count a
 village meeting as demand. The page's session id is hashed like a Telegram chat id, and nothing
-of a message is logged.
+of a message is logged. Where Telegram would offer a person, the page offers a simulated counsellor
+(bot/gateway/counsellors/demo.py): nothing of it reaches the staff group.
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ from aiohttp import web
 
 from bot.contacts.directory import Contact
 from bot.gateway import texts
+from bot.gateway.counsellors.demo import DemoCounsellor
+from bot.gateway.counsellors.offers import PAYLOADS as PERSON_PAYLOADS
+from bot.gateway.counsellors.offers import split_offers
+from bot.gateway.counsellors.statistics import CaseStatistics
 from bot.gateway.identity import web_sender
 from bot.gateway.memory import ChatMemory
 from bot.gateway.payloads import ERASE_PAYLOAD, as_her_words
@@ -68,10 +73,13 @@ def add_web_routes(
     contacts: Sequence[Contact],
     scenarios: Sequence[Scenario],
     bot_name: Callable[[], Optional[str]],
+    statistics: Optional[CaseStatistics] = None,
 ) -> None:
     pages = {lang: render_chat_page(lang, contacts, scenarios) for lang in LANGUAGES}
     # A demo session is forgotten as soon as its conversation would be.
-    flood = ChatMemory(burst=8, refill_per_second=1.0, forget_after=Settings().conversation_idle_seconds)
+    idle = Settings().conversation_idle_seconds
+    flood = ChatMemory(burst=8, refill_per_second=1.0, forget_after=idle)
+    counsellor = DemoCounsellor(statistics, forget_after=idle)
 
     def html(text: str) -> web.Response:
         response = web.Response(text=text, content_type="text/html", charset="utf-8")
@@ -94,7 +102,8 @@ def add_web_routes(
         if not isinstance(body, dict) or not SESSION.fullmatch(str(body.get("session", ""))):
             return web.json_response({"error": "bad request"}, status=400)
         language = _language(request, body.get("language"))
-        text = as_her_words(str(body.get("text") or "").strip()[:MAX_TEXT])
+        raw = str(body.get("text") or "").strip()[:MAX_TEXT]
+        text = raw if raw in PERSON_PAYLOADS else as_her_words(raw)  # the hand-off's buttons: the page's own
         sender = web_sender(key, str(body["session"]))
         if not flood.allow(flood.get(sender)):
             return web.json_response({"replies": [{"text": texts.say(texts.SLOW_DOWN, language)}]})
@@ -102,9 +111,17 @@ def add_web_routes(
             return web.json_response(
                 {"replies": [{"text": texts.with_numbers(texts.EMPTY_MESSAGE, language)}]}
             )
+        simulated: List[Dict[str, Any]] = []
+        if counsellor.handles(sender, text):
+            simulated = counsellor.answer(sender, language, text)
+            if not counsellor.in_danger(text):  # with the simulated person, danger still gets the numbers
+                return web.json_response({"replies": simulated, "offline": False})
         metadata = {"channel": "web", "demo": True, "language_hint": language}
         try:
-            replies = _for_page(await backend.send(sender, text, metadata))
+            raw, offers = split_offers(await backend.send(sender, text, metadata))
+            replies = _for_page(raw)
+            if replies:
+                replies += counsellor.offer(sender, language, offers) + simulated
         except BackendError as error:
             logger.warning("the assistant did not answer the demo page (%s); sending the help numbers", error)
             replies = []
@@ -124,6 +141,7 @@ def add_web_routes(
             return web.json_response({"error": "bad request"}, status=400)
         sender = web_sender(key, str(body["session"]))
         flood.forget(sender)
+        counsellor.forget(sender)
         try:
             await backend.send(sender, ERASE_PAYLOAD, {"channel": "web", "demo": True})
         except BackendError as error:

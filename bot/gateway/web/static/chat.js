@@ -103,9 +103,19 @@
     offline.hidden = false;
   }
 
+  // A simulated counsellor's line (the demo of a hand-off to a person) is marked as such, always.
+  function counsellorBubble(label, text) {
+    var div = bubble("bot counsellor", text);
+    var who = document.createElement("span");
+    who.className = "who";
+    who.textContent = label;
+    div.insertBefore(who, div.firstChild);
+  }
+
   function render(replies) {
     replies.forEach(function (r) {
-      if (r.text) bubble("bot", r.text);
+      if (r.text && r.counsellor) counsellorBubble(r.counsellor, r.text);
+      else if (r.text) bubble("bot", r.text);
       if (r.buttons && r.buttons.length) buttons(r.buttons);
       if (r.contact) card(r.contact);
     });

@@ -320,11 +320,9 @@ class StatsStore:
                 batch.append(event_from_json(line))
             except (ValueError, TypeError, KeyError):
                 logger.warning("statistics: a queued row that is not ours was skipped")
-        with self._condition:
-            self._in_flight = len(batch)
         if not batch and rows:
             self.queue.done()
-        return batch
+        return batch  # not counted as pending here: they are in Redis, in this writer's list
 
     def _give_back(self, batch: List[StatEvent]) -> None:
         with self._condition:
@@ -363,10 +361,7 @@ class StatsStore:
                 if queued:
                     self._done_with_queued()
             except Exception as error:  # the database is down, locked or refusing: keep the events
-                if queued:  # they stay in this writer's list in Redis, and come first next time
-                    with self._condition:
-                        self._in_flight = 0
-                else:
+                if not queued:  # (queued ones stay in this writer's list in Redis, and come first next time)
                     self._give_back(batch)
                 if not self.failing:
                     logger.warning(

@@ -78,14 +78,15 @@ class RasaBackend:
             await asyncio.gather(*(self._check(server) for server in self._servers))
             await asyncio.sleep(CHECK_EVERY_SECONDS)
 
-    async def _check(self, server: _Server) -> bool:
+    async def _check(self, server: _Server) -> None:
+        """Down when it refuses or cannot be reached; a slow answer is a busy server, not a dead one."""
         try:
-            response = await server.client.get(HEALTH_PATH, timeout=min(2.0, CHECK_EVERY_SECONDS * 2))
-            up = response.status_code == 200
+            response = await server.client.get(HEALTH_PATH, timeout=2.0)
+            self._mark(server, response.status_code == 200)
+        except httpx.TimeoutException:
+            pass
         except httpx.HTTPError:
-            up = False
-        self._mark(server, up)
-        return up
+            self._mark(server, False)
 
     def _mark(self, server: _Server, up: bool) -> None:
         if up != server.up:
@@ -95,25 +96,27 @@ class RasaBackend:
         server.up = up
 
     def _choices(self, sender: str) -> List[_Server]:
-        """Her server first, if up; then the next ones up; at worst her own server, down or not."""
+        """Her server first if it is up, then the next ones up, then those thought down (one may be back)."""
         ordered = [self._servers[index] for index in preferred_order(sender, self._urls)]
-        up = [server for server in ordered if server.up]
-        return up or ordered[:1]
+        return [server for server in ordered if server.up] + [server for server in ordered if not server.up]
 
     async def send(
         self, sender: str, text: str, metadata: Optional[Dict[str, Any]] = None
     ) -> List[Dict[str, Any]]:
+        """To her server; to the next one only if a server did not take the message at all (refused,
+        cut off): a message that timed out may be under way, and she gets the numbers instead."""
         self._watch()
-        choices = self._choices(sender)
-        for attempt, server in enumerate(choices[:2]):
+        for server in self._choices(sender):
             try:
                 replies = await self._send(server, sender, text, metadata)
             except BackendError as error:
                 if error.not_taken and self.several:
                     self._mark(server, False)
-                    if attempt == 0 and len(choices) > 1:
-                        continue
+                    number = self._servers.index(server) + 1
+                    logger.info("Rasa server %d did not take a message (%s); trying the next", number, error)
+                    continue
                 raise
+            self._mark(server, True)
             server.answered += 1
             return replies
         raise BackendError("no server took it", not_taken=True)

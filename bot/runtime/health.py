@@ -44,9 +44,11 @@ def _database(broker: Any) -> Optional[bool]:
     store = getattr(broker, "store", None)
     if store is None:
         return None
+    # SQLite answers SELECT 1 without reading the file; its schema table needs the file readable.
+    probe = "SELECT count(*) FROM sqlite_master" if store.engine.dialect.name == "sqlite" else "SELECT 1"
     try:
         with store.engine.connect() as connection:
-            connection.execute(sa.text("SELECT 1"))
+            connection.execute(sa.text(probe))
         return True
     except Exception:
         return False

@@ -25,7 +25,7 @@ from bot.services import Service, start_action_server, start_gateway, start_rasa
 from bot.settings import Settings
 from tests.conftest import free_port
 from tests.databases import NO_POSTGRES, POSTGRES_URL, make_database
-from tests.redis_server import fresh_redis
+from tests.redis_server import fresh_redis, redis_control
 from tests.servers_helpers import READY_SECONDS, event_counts, kill_hard, own_settings, settled_count
 
 pytestmark = pytest.mark.servers
@@ -236,3 +236,24 @@ def _greet_topics(database_url: str) -> int:
             return int(connection.execute(query).scalar())
     finally:
         engine.dispose()
+
+
+def test_with_redis_down_she_gets_the_numbers_and_the_health_report_says_why(cluster: Cluster) -> None:
+    session = f"failover-{uuid.uuid4().hex[:12]}"
+    assert not cluster.say(session, THAILAND).get("offline")
+    redis_control("stop")
+    try:
+        answer = cluster.say(session, "/ask_hotline")
+        health = cluster.health()
+        print("\nRedis down:", json.dumps(health))
+        assert answer.get("offline") and "1362" in texts_of(answer)
+        assert health["status"] == "degraded"
+        assert all(server["up"] and server["redis"] is False for server in health["rasa"])
+    finally:
+        redis_control("start")
+    deadline = time.monotonic() + 30
+    while cluster.health()["status"] != "ok":
+        assert time.monotonic() < deadline, cluster.health()
+        time.sleep(1)
+    answer = cluster.say(f"failover-{uuid.uuid4().hex[:12]}", "/greet")  # a new one: hers went with Redis
+    assert not answer.get("offline"), answer

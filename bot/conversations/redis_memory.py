@@ -68,6 +68,20 @@ class RedisConversations:
         self._put = self.redis.register_script(_PUT)
         self._get = self.redis.register_script(_GET)
         self._forget = self.redis.register_script(_FORGET_IDLE)
+        self._warn_if_saved_to_disk()
+
+    def _warn_if_saved_to_disk(self) -> None:
+        """Conversations must never reach a disk: say so at the start if Redis saves its memory."""
+        try:
+            saves = self.redis.config_get("save").get("save") or ""
+            appends = self.redis.config_get("appendonly").get("appendonly") == "yes"
+        except redis.RedisError:
+            return  # CONFIG may be turned off on a managed server; the README says what to set
+        if saves.strip() or appends:
+            logger.warning(
+                "Redis saves its memory to disk (save/appendonly): conversations may reach the disk; "
+                "turn it off (README: Several Rasa servers, several machines)"
+            )
 
     @property
     def _idle_ms(self) -> int:

@@ -224,6 +224,7 @@ class Supervisor:
         self._due: Dict[str, float] = {}
         self._back: Dict[str, bool] = {service.name: True for service in services}
         self._stop = threading.Event()
+        self._busy = threading.Lock()
         self._thread = threading.Thread(target=self._watch, name="supervisor", daemon=True)
 
     def start(self) -> Supervisor:
@@ -231,16 +232,24 @@ class Supervisor:
         return self
 
     def stop(self) -> None:
+        """No more restarts. The thread itself stays (idle) until the process ends: Linux signals the
+        servers it restarted when the thread that started them ends, which must not come before their
+        own clean stop."""
         self._stop.set()
-        self._thread.join(10)
+        with self._busy:
+            pass  # a restart under way has finished
 
     def _watch(self) -> None:
         while not self._stop.wait(self.check_every):
-            for service in self.services:
-                try:
-                    self._look_after(service)
-                except Exception as error:  # the watcher itself must keep going
-                    self.say(f"could not restart {service.name} ({type(error).__name__}); will try again")
+            with self._busy:
+                for service in self.services:
+                    if self._stop.is_set():
+                        break
+                    try:
+                        self._look_after(service)
+                    except Exception as error:  # the watcher itself must keep going
+                        self.say(f"could not restart {service.name} ({type(error).__name__}); will try again")
+        threading.Event().wait()  # idle until the process ends (a daemon thread)
 
     def _look_after(self, service: Service) -> None:
         name, now = service.name, time.monotonic()

@@ -23,8 +23,8 @@ import redis
 
 from bot.services import Service, start_action_server, start_gateway, start_rasa_servers
 from bot.settings import Settings
-from tests.conftest import free_port
 from tests.databases import NO_POSTGRES, POSTGRES_URL, make_database
+from tests.failover_helpers import free_port_pair
 from tests.redis_server import fresh_redis, redis_control
 from tests.servers_helpers import READY_SECONDS, event_counts, kill_hard, own_settings, settled_count
 
@@ -34,21 +34,6 @@ CONVERSATIONS = 24
 GREETINGS = 8  # messages of each conversation under load
 THAILAND = '/inform_location{"location": "thailand"}'
 THAI_NUMBER = "1300"
-
-
-def free_port_pair() -> int:
-    """A port whose next port is free too: the second Rasa server takes RASA_PORT + 1."""
-    import socket
-
-    for _ in range(50):
-        port = free_port()
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port + 1))
-                return port
-            except OSError:
-                continue
-    raise RuntimeError("no two free ports in a row")
 
 
 @dataclass

@@ -15,7 +15,7 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, Iterator, List, Optional
 
 import psutil
 import pytest
@@ -34,7 +34,7 @@ SECRET_KEY = f"supervision-key-{uuid.uuid4().hex}"
 class Run:
     """A real `helpline run --no-chat`, its console read as it prints."""
 
-    def __init__(self, tmp: Path, telegram: FakeTelegram) -> None:
+    def __init__(self, tmp: Path, telegram: FakeTelegram, more: Optional[Dict[str, str]] = None) -> None:
         self.ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "GATEWAY_PORT": free_port()}
         self.database = tmp / "statistics.sqlite3"
         env = {
@@ -46,6 +46,7 @@ class Run:
             "TELEGRAM_API_URL": telegram.base_url,
             "HELPLINE_SENDER_KEY": SECRET_KEY,
             "RASA_TELEMETRY_ENABLED": "false",
+            **(more or {}),
         }
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "run", "--no-chat"], cwd=PROJECT_ROOT, env=env,
@@ -194,3 +195,43 @@ def test_kill_9_of_helpline_run_leaves_no_server_running(run: Run) -> None:
     for port in run.ports.values():  # and nothing listens on their ports any more
         connections = psutil.net_connections("inet")
         assert not [c for c in connections if c.laddr.port == port and c.status == psutil.CONN_LISTEN], port
+
+
+def test_make_run_with_two_rasa_servers_and_redis_keeps_a_conversation_through_a_crash(
+    tmp_path: Path, model_path: Path
+) -> None:
+    """RASA_PROCESSES=2 with REDIS_URL: `helpline run` starts both, the gateway spreads conversations over
+    them, and when one crashes her conversation goes on, with its slots, on the other while it restarts."""
+    from tests.failover_helpers import free_port_pair
+    from tests.redis_server import fresh_redis
+
+    redis_url = fresh_redis()
+    telegram = FakeTelegram().start()
+    first = free_port_pair()
+    run = Run(tmp_path, telegram, {"REDIS_URL": redis_url, "RASA_PROCESSES": "2", "RASA_PORT": str(first)})
+    run.ports["RASA_PORT"] = first
+    try:
+        for port in (first, first + 1):
+            wait_up(f"http://127.0.0.1:{port}/webhooks/rest/")
+        wait_up(run.gateway + "/health?parts=no")
+        children = psutil.Process(run.process.pid).children(recursive=True)
+        servers = [c for c in children if "bot.runtime.rasa_server" in " ".join(c.cmdline())]
+        assert len(servers) == 2
+        sessions = [uuid.uuid4().hex for _ in range(8)]
+        for session in sessions:
+            assert not run.say('/inform_location{"location": "thailand"}', session).get("offline")
+        assert all(server["answered"] > 0 for server in run.health()["rasa"])  # both have conversations
+        servers[0].send_signal(signal.SIGKILL)
+        assert run.said("stopped (exit code -9)")  # "rasa" or "rasa-2", whichever was killed
+        offline = 0
+        for session in sessions:
+            answer = run.say("/ask_hotline", session)
+            offline += bool(answer.get("offline"))
+            text = json.dumps(answer, ensure_ascii=False)
+            assert answer.get("offline") or "1300" in text, text  # Thailand's numbers: the slot held
+        assert offline <= 1
+        assert run.said("restarted (restart 1)")
+    finally:
+        run.process.send_signal(signal.SIGTERM)
+        run.process.wait(90)
+        telegram.stop()

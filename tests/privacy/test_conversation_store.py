@@ -234,3 +234,19 @@ def test_a_hundred_thousand_one_message_senders_leave_memory_bounded(domain: Dom
     # (tracemalloc also counts other threads of the test session: a few hundred kB of noise.)
     assert at_end - at_ten_thousand < 90_000 * 16, (at_ten_thousand, at_end)
     assert at_end < 2_000 * 4_000  # a few kilobytes for each conversation held
+
+
+def test_a_lock_left_by_a_killed_server_expires_in_redis() -> None:
+    """A server killed while it worked on her message leaves its lock (named by her conversation's hash)
+    behind; the key expires with the ticket instead of staying in Redis."""
+    import redis
+
+    from bot.conversations.locks import ConversationLockStore
+
+    settings = replace(Settings(), redis_url=fresh_redis())
+    locks = ConversationLockStore(settings=settings)
+    locks.issue_ticket(SENDER, 5)  # and then the server was killed: no cleanup
+    client = redis.Redis.from_url(settings.redis_url)
+    [key] = [key for key in client.scan_iter() if SENDER.encode() in key]
+    assert key.startswith(b"helpline:lock:") and 0 < client.ttl(key) <= 3600
+    assert not ConversationLockStore(settings=replace(settings, redis_url=None)).get_lock(SENDER)

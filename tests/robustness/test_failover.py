@@ -175,6 +175,9 @@ def test_a_rasa_server_killed_under_load_loses_no_reply_no_state_and_no_statisti
         answer = cluster.say(session, "/ask_hotline")
         assert not answer.get("offline") and THAI_NUMBER in texts_of(answer), texts_of(answer)
 
+    health = cluster.health()  # the report says which server is down
+    assert health["status"] == "degraded" and [server["up"] for server in health["rasa"]] == [False, True]
+
     # The killed server comes back: its conversations go back to it.
     assert killed.respawn()
     killed.wait_ready(READY_SECONDS)

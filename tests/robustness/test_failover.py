@@ -25,7 +25,7 @@ from bot.services import Service, start_action_server, start_gateway, start_rasa
 from bot.settings import Settings
 from tests.databases import NO_POSTGRES, POSTGRES_URL, make_database
 from tests.failover_helpers import free_port_pair
-from tests.redis_server import fresh_redis, redis_control
+from tests.redis_server import everything_in, fresh_redis, redis_control
 from tests.servers_helpers import READY_SECONDS, event_counts, kill_hard, own_settings, settled_count
 
 pytestmark = pytest.mark.servers
@@ -245,3 +245,25 @@ def test_with_redis_down_she_gets_the_numbers_and_the_health_report_says_why(clu
         time.sleep(1)
     answer = cluster.say(f"failover-{uuid.uuid4().hex[:12]}", "/greet")  # a new one: hers went with Redis
     assert not answer.get("offline"), answer
+
+
+def test_nothing_she_writes_reaches_redis(cluster: Cluster) -> None:
+    """Her words, in each language, through the gateway and both servers: Redis holds the dialogue
+    (intents, slots, countries) and none of what she wrote."""
+    mark = uuid.uuid4().hex[:8]
+    words = {
+        "lo": f"ຊ່ວຍແດ່ ນ້ອງແກ້ວ{mark} ຖືກຂັງໄວ້ຢູ່ໄທ",
+        "th": f"ช่วยด้วย น้องพร{mark} ถูกขังไว้",
+        "en": f"help, my friend Noy{mark} is locked in, we are in Thailand",
+    }
+    sessions = [f"failover-{uuid.uuid4().hex[:12]}" for _ in range(6)]
+    for session, text in zip(sessions, [*words.values(), *words.values()], strict=True):
+        assert not cluster.say(session, text).get("offline")
+    everything = everything_in(cluster.redis_url)
+    assert b"helpline:conversation:" in everything and b"intent" in everything
+    for text in words.values():
+        for word in text.split():
+            if mark in word:
+                for form in (word, json.dumps(word)[1:-1]):
+                    assert form.encode() not in everything, form
+    assert mark.encode() not in everything

@@ -23,7 +23,7 @@ import redis
 
 from bot.services import Service, start_action_server, start_gateway, start_rasa_servers
 from bot.settings import Settings
-from tests.databases import NO_POSTGRES, POSTGRES_URL, make_database
+from tests.databases import NO_POSTGRES, POSTGRES_CONTROL, POSTGRES_URL, Database, make_database
 from tests.failover_helpers import free_port_pair
 from tests.redis_server import everything_in, fresh_redis, redis_control
 from tests.servers_helpers import READY_SECONDS, event_counts, kill_hard, own_settings, settled_count
@@ -42,9 +42,13 @@ class Cluster:
     actions: Service
     rasa: List[Service]
     gateway: Service
-    database_url: str
+    database: Database
     redis_url: str
     services: List[Service] = field(default_factory=list)
+
+    @property
+    def database_url(self) -> str:
+        return self.database.url
 
     @property
     def gateway_url(self) -> str:
@@ -68,6 +72,8 @@ class Cluster:
 def cluster(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     if not POSTGRES_URL:
         pytest.skip(NO_POSTGRES)
+    if not POSTGRES_CONTROL:
+        pytest.skip("TEST_POSTGRES_CONTROL is not set: cannot stop and start the PostgreSQL server")
     redis_url = fresh_redis()
     tmp = tmp_path_factory.mktemp("failover")
     database = make_database("postgresql", tmp)
@@ -87,7 +93,7 @@ def cluster(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
         started.append(gateway)
         for service in started:
             service.wait_ready(READY_SECONDS)
-        yield Cluster(settings, actions, rasa, gateway, database.url, redis_url, started)
+        yield Cluster(settings, actions, rasa, gateway, database, redis_url, started)
     finally:
         for service in reversed(started):
             service.stop(30)
@@ -124,7 +130,9 @@ def test_a_rasa_server_killed_under_load_loses_no_reply_no_state_and_no_statisti
     for session in sessions:
         assert stored_location(cluster.redis_url, "failover-test-key", session) == "thailand"
 
-    # Under load: every conversation greets, again and again; the first server is killed on the way.
+    # Under load: every conversation greets, again and again; the first server is killed on the way, and
+    # meanwhile the database is down, so the statistics of the killed server cannot have been written
+    # before it died: they must be in Redis.
     answers: Dict[str, List[Dict[str, Any]]] = {session: [] for session in sessions}
     failures: List[str] = []
     lock = threading.Lock()
@@ -144,16 +152,18 @@ def test_a_rasa_server_killed_under_load_loses_no_reply_no_state_and_no_statisti
             time.sleep(0.2)
 
     threads = [threading.Thread(target=converse, args=(s,), daemon=True) for s in sessions]
-    for thread in threads:
-        thread.start()
-    for _ in range(CONVERSATIONS * GREETINGS // 3):
-        assert answered.acquire(timeout=120), "the load stalled before the kill"
-    killed = cluster.rasa[0]
-    kill_hard(killed)
-    killed_at = time.monotonic()
-    for thread in threads:
-        thread.join(300)
-    assert not any(thread.is_alive() for thread in threads)
+    with cluster.database.outage():
+        for thread in threads:
+            thread.start()
+        for _ in range(CONVERSATIONS * GREETINGS // 3):
+            assert answered.acquire(timeout=120), "the load stalled before the kill"
+        killed = cluster.rasa[0]
+        kill_hard(killed)
+        killed_at = time.monotonic()
+        for thread in threads:
+            thread.join(300)
+        assert not any(thread.is_alive() for thread in threads)
+        assert "statistics database unavailable" in killed.log_path.read_text(errors="replace")
 
     offline = {s: sum(bool(a.get("offline")) for a in replies) for s, replies in answers.items()}
     got = sum(len(replies) for replies in answers.values())

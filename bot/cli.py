@@ -21,7 +21,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.model_cache import ensure_model
-    from bot.services import ServiceError, running_servers
+    from bot.services import ServiceError, Supervisor, running_servers
     from bot.terminal_chat import chat
 
     if cmd_check_contacts(argparse.Namespace(file=None)) != 0:
@@ -32,28 +32,34 @@ def cmd_run(args: argparse.Namespace) -> int:
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda *_: sys.exit(0))
     settings = Settings()
-    model = ensure_model(settings)
-    print("starting the action server and the Rasa server (about half a minute)...", flush=True)
+    parts = settings.parts
+    rasa_servers = settings.rasa_processes if "rasa" in parts else 0
+    if rasa_servers > 1 and not settings.redis_url:
+        message = f"RASA_PROCESSES={rasa_servers} needs REDIS_URL (README: Several machines)"
+        print(f"error: {message}", file=sys.stderr)
+        return 1
+    model = ensure_model(settings) if rasa_servers else None
+    print(f"starting {', '.join(parts)} (about half a minute)...", flush=True)
     try:
         telegram = bool(settings.telegram_token)
-        with running_servers(settings, model, with_gateway=True):
-            print(
-                f"\nThe assistant is running.\n  Rasa REST channel: {settings.rasa_url}/webhooks/rest/webhook"
-            )
-            print(f"  Action server:     {settings.action_url}\n  Logs:              {settings.run_dir}/")
-            print("  Demo chat page:    " + "\n                     ".join(demo_addresses(settings)))
-            print(f"  Poster to print:   http://localhost:{settings.gateway_port}/poster")
-            if telegram:
-                mode = "webhook" if settings.telegram_webhook_url else "polling"
-                print(f"  Telegram gateway:  on ({mode})")
-            else:
-                print("  Telegram gateway:  off (set TELEGRAM_BOT_TOKEN to turn it on; see README)")
-            if sys.stdin.isatty() and not args.no_chat:
-                chat(settings.rasa_url)
-            else:
-                print("Press Ctrl-C to stop.", flush=True)
-                while True:
-                    time.sleep(3600)
+        with running_servers(
+            settings,
+            model,  # type: ignore[arg-type]
+            with_actions="actions" in parts,
+            with_gateway="gateway" in parts,
+            rasa_servers=rasa_servers,
+        ) as services:
+            supervisor = Supervisor(services, say=_say).start()
+            try:
+                _print_addresses(settings, rasa_servers, telegram)
+                if sys.stdin.isatty() and not args.no_chat and rasa_servers:
+                    chat(settings.rasa_url)
+                else:
+                    print("Press Ctrl-C to stop.", flush=True)
+                    while True:
+                        time.sleep(3600)
+            finally:
+                supervisor.stop()
     except ServiceError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -61,6 +67,34 @@ def cmd_run(args: argparse.Namespace) -> int:
         pass
     print("stopped.")
     return 0
+
+
+def _say(line: str) -> None:
+    """What the supervisor has to say (a server stopped, restarted), on the console with the time."""
+    print(f"[{time.strftime('%H:%M:%S')}] {line}", flush=True)
+
+
+def _print_addresses(settings: Settings, rasa_servers: int, telegram: bool) -> None:
+    print("\nThe assistant is running.")
+    for url in settings.local_rasa_urls[:rasa_servers]:
+        print(f"  Rasa REST channel: {url}/webhooks/rest/webhook")
+    if settings.redis_url:
+        print("  Conversations:     in Redis (REDIS_URL), shared by the Rasa servers")
+    if "actions" in settings.parts:
+        print(f"  Action server:     {settings.action_url}")
+    print(f"  Logs:              {settings.run_dir}/")
+    if "gateway" not in settings.parts:
+        return
+    if settings.rasa_url_setting:
+        print(f"  Gateway talks to:  {', '.join(settings.rasa_urls)}")
+    print("  Demo chat page:    " + "\n                     ".join(demo_addresses(settings)))
+    print(f"  Poster to print:   http://localhost:{settings.gateway_port}/poster")
+    print(f"  Health of parts:   http://localhost:{settings.gateway_port}/health")
+    if telegram:
+        mode = "webhook" if settings.telegram_webhook_url else "polling"
+        print(f"  Telegram gateway:  on ({mode})")
+    else:
+        print("  Telegram gateway:  off (set TELEGRAM_BOT_TOKEN to turn it on; see README)")
 
 
 def demo_addresses(settings: Settings) -> List[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Mapping, Optional
+from typing import Dict, List, Mapping, Optional, Tuple
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 VAR_DIR = PROJECT_ROOT / "var"
@@ -37,9 +37,26 @@ VARIABLES = (
     ),
     Variable("GATEWAY_PORT", "8080", "the gateway's port"),
     Variable("HELPLINE_HOST", "127.0.0.1", "where Rasa and the action server listen (loopback)"),
-    Variable("RASA_PORT", "5005", "the Rasa server's port"),
+    Variable("RASA_PORT", "5005", "the (first) Rasa server's port; more take the ports after it"),
     Variable("ACTION_PORT", "5055", "the action server's port"),
-    Variable("RASA_URL", "http://HELPLINE_HOST:RASA_PORT", "the Rasa server the gateway talks to"),
+    Variable(
+        "RASA_URL",
+        "the Rasa servers `helpline run` starts here",
+        "the Rasa server(s) the gateway talks to, separated by commas",
+    ),
+    Variable(
+        "RASA_PROCESSES",
+        "1",
+        "how many Rasa servers `helpline run` starts here (more than one needs REDIS_URL)",
+    ),
+    Variable(
+        "REDIS_URL",
+        "unset: conversations in the one Rasa server's memory",
+        "a Redis server the Rasa servers share: conversations, locks, statistics on their way",
+    ),
+    Variable(
+        "HELPLINE_PARTS", "gateway,rasa,actions", "which of the parts `helpline run` starts on this machine"
+    ),
     Variable("ACTION_SERVER_URL", "http://HELPLINE_HOST:ACTION_PORT/webhook", "the action server Rasa calls"),
     Variable("DATABASE_URL", "unset: SQLite", "a PostgreSQL database for the statistics"),
     Variable("HELPLINE_STATS_DB", "var/statistics.sqlite3", "the SQLite statistics file"),
@@ -79,6 +96,12 @@ SYSTEM_VARIABLES = (
 )
 # Request bodies larger than this are refused by Rasa and the action server.
 MAX_REQUEST_BYTES = 1_000_000
+# The parts `helpline run` can start (HELPLINE_PARTS).
+PARTS = ("gateway", "rasa", "actions")
+# With several Rasa servers, a conversation's lock in Redis outlives a server killed while it held it
+# by this long: short, so her next message on another server does not wait for it, and longer than a
+# turn takes (the gateway gives up after 6 s).
+LOCK_LIFETIME_SECONDS = 5
 
 
 def _get(name: str, environ: Optional[Mapping[str, str]] = None) -> Optional[str]:
@@ -107,6 +130,16 @@ def _off_or_value(value: Optional[str]) -> Optional[str]:
     return None if value is None or value.lower() in ("off", "no", "none") else value
 
 
+def _parts(value: Optional[str]) -> Tuple[str, ...]:
+    if not value:
+        return PARTS
+    chosen = tuple(part.strip() for part in value.split(",") if part.strip())
+    unknown = sorted(set(chosen) - set(PARTS))
+    if unknown:
+        raise ValueError(f"HELPLINE_PARTS: unknown part(s) {', '.join(unknown)}; known: {', '.join(PARTS)}")
+    return chosen
+
+
 def _cache_dir() -> Path:
     return _path("XDG_CACHE_HOME", Path.home() / ".cache") / "lao-helpline"
 
@@ -128,6 +161,11 @@ class Settings:
     # hotspot at a village meeting); Rasa and the action server stay on loopback.
     web_host: str = field(default_factory=lambda: _get("HELPLINE_WEB_HOST") or "0.0.0.0")
     rasa_url_setting: Optional[str] = field(default_factory=lambda: _get("RASA_URL"))
+    rasa_processes: int = field(default_factory=lambda: int(_get("RASA_PROCESSES") or 1))
+    # Conversations, their locks and the statistics on their way to the database, shared by several
+    # Rasa servers on one or more machines. Unset: one Rasa server keeps them in its memory.
+    redis_url: Optional[str] = field(default_factory=lambda: _get("REDIS_URL"))
+    parts: Tuple[str, ...] = field(default_factory=lambda: _parts(_get("HELPLINE_PARTS")))
     action_url_setting: Optional[str] = field(default_factory=lambda: _get("ACTION_SERVER_URL"))
     # Where the statistics go: PostgreSQL when set, else the SQLite file.
     database_url: Optional[str] = field(default_factory=lambda: _get("DATABASE_URL"))
@@ -163,8 +201,25 @@ class Settings:
     )
 
     @property
+    def rasa_ports(self) -> List[int]:
+        """The ports of the Rasa servers `helpline run` starts here: RASA_PORT and the ones after it."""
+        return [self.rasa_port + number for number in range(self.rasa_processes)]
+
+    @property
+    def local_rasa_urls(self) -> List[str]:
+        return [f"http://{self.host}:{port}" for port in self.rasa_ports]
+
+    @property
+    def rasa_urls(self) -> List[str]:
+        """Every Rasa server the gateway sends conversations to."""
+        if self.rasa_url_setting:
+            return [url.strip().rstrip("/") for url in self.rasa_url_setting.split(",") if url.strip()]
+        return self.local_rasa_urls or [f"http://{self.host}:{self.rasa_port}"]
+
+    @property
     def rasa_url(self) -> str:
-        return self.rasa_url_setting or f"http://{self.host}:{self.rasa_port}"
+        """The first Rasa server (the terminal chat talks to it; with Redis every server knows her)."""
+        return self.rasa_urls[0]
 
     @property
     def action_url(self) -> str:
@@ -222,8 +277,8 @@ def child_environment(role: str, settings: Optional[Settings] = None) -> Dict[st
     """The environment of a child process: the system's basics and only what `role` uses.
 
     train: `rasa train`, `rasa data validate`, `rasa test`. rasa: the Rasa server (it writes the
-    statistics and keeps the conversations). actions: the action server. gateway: Telegram and the
-    demo page."""
+    statistics and keeps the conversations, in Redis when set). actions: the action server.
+    gateway: Telegram and the demo page."""
     settings = settings or Settings()
     env = _system()
     if role in ("train", "rasa", "actions"):
@@ -236,11 +291,13 @@ def child_environment(role: str, settings: Optional[Settings] = None) -> Dict[st
             HELPLINE_MAX_CONVERSATIONS=str(settings.max_conversations),
             SANIC_REQUEST_MAX_SIZE=str(MAX_REQUEST_BYTES),
         )
+        if settings.redis_url:
+            env.update(REDIS_URL=settings.redis_url, TICKET_LOCK_LIFETIME=str(LOCK_LIFETIME_SECONDS))
     elif role == "actions":
         env.update(SANIC_HOST=settings.host, SANIC_REQUEST_MAX_SIZE=str(MAX_REQUEST_BYTES))
     elif role == "gateway":
         env.update(
-            RASA_URL=settings.rasa_url,
+            RASA_URL=",".join(settings.rasa_urls),
             HELPLINE_WEB_HOST=settings.web_host,
             GATEWAY_PORT=str(settings.gateway_port),
             HELPLINE_STAFF_HOURS=str(settings.staff_hours),

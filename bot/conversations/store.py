@@ -6,6 +6,10 @@ only adds an event. This one keeps the latest session of each conversation (all 
 been idle for HELPLINE_CONVERSATION_IDLE_MINUTES (30 by default), holds at most
 HELPLINE_MAX_CONVERSATIONS (the least recently used go first), and deletes a conversation outright
 when it is restarted: /erase in Telegram and the demo page's "clear" send /restart.
+
+It keeps them in the Rasa server's memory, or, when REDIS_URL is set, in Redis under the same rules
+(bot/conversations/redis_memory.py), so that several Rasa servers share them: a conversation goes
+on, with its slots, on another server when its own is down.
 """
 
 from __future__ import annotations
@@ -14,9 +18,10 @@ import json
 import logging
 import threading
 import time
+import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Iterable, List, Optional
+from typing import Any, Callable, Dict, Iterable, List, Optional, Protocol
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import TrackerStore
@@ -33,10 +38,24 @@ ERASE_INTENT = "restart"
 
 
 @dataclass
-class _Kept:
+class Kept:
     dialogue: str  # the text-free dialogue of the latest session, as JSON
     events: int  # how many events it has (Rasa's event broker streams the ones after)
-    touched: float  # monotonic time of the last save or retrieve
+    touched: float  # monotonic time of the last save or retrieve (in memory)
+    version: str = ""  # new at every save: a Rasa server can tell that another one saved it since
+
+
+class Memory(Protocol):
+    """Where the dialogues are kept: this process's memory (ConversationMemory) or Redis."""
+
+    idle_seconds: float
+
+    def __len__(self) -> int: ...
+    def put(self, key: str, dialogue: str, events: int, version: str) -> None: ...
+    def get(self, key: str) -> Optional[Kept]: ...
+    def delete(self, key: str) -> None: ...
+    def keys(self) -> list: ...
+    def forget_idle(self) -> int: ...
 
 
 def latest_session(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
@@ -70,22 +89,22 @@ class ConversationMemory:
         self.idle_seconds = idle_seconds
         self.max_conversations = max_conversations
         self._clock = clock
-        self._kept: OrderedDict[str, _Kept] = OrderedDict()
+        self._kept: OrderedDict[str, Kept] = OrderedDict()
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
         with self._lock:
             return len(self._kept)
 
-    def put(self, key: str, dialogue: str, events: int) -> None:
+    def put(self, key: str, dialogue: str, events: int, version: str = "") -> None:
         with self._lock:
             self._kept.pop(key, None)
-            self._kept[key] = _Kept(dialogue, events, self._clock())
+            self._kept[key] = Kept(dialogue, events, self._clock(), version)
             while len(self._kept) > self.max_conversations:
                 self._kept.popitem(last=False)
             self._forget_idle()
 
-    def get(self, key: str) -> Optional[_Kept]:
+    def get(self, key: str) -> Optional[Kept]:
         with self._lock:
             self._forget_idle()
             kept = self._kept.pop(key, None)
@@ -129,7 +148,15 @@ class TextFreeTrackerStore(TrackerStore):
     ) -> None:
         super().__init__(domain, event_broker, **kwargs)
         settings = settings or Settings()
-        self.memory = ConversationMemory(settings.conversation_idle_seconds, settings.max_conversations)
+        self.memory: Memory
+        if settings.redis_url:
+            from bot.conversations.redis_memory import RedisConversations
+
+            self.memory = RedisConversations(
+                settings.redis_url, settings.conversation_idle_seconds, settings.max_conversations
+            )
+        else:
+            self.memory = ConversationMemory(settings.conversation_idle_seconds, settings.max_conversations)
         # Idle conversations are forgotten on every access, and also while nobody writes at all.
         self._sweeper = threading.Thread(target=self._sweep, name="forget-idle-conversations", daemon=True)
         self._sweeper.start()
@@ -138,29 +165,56 @@ class TextFreeTrackerStore(TrackerStore):
         pause = max(1.0, min(60.0, self.memory.idle_seconds / 4))
         while True:
             time.sleep(pause)
-            self.memory.forget_idle()
+            try:
+                self.memory.forget_idle()
+            except Exception as error:  # Redis away for a moment: the next sweep does it
+                logger.warning("idle conversations not swept (%s)", type(error).__name__)
+
+    def _kept(self, sender_id: str) -> Optional[Kept]:
+        """What is kept of a conversation; None also when Redis cannot be reached (logged by type):
+        Rasa would otherwise fall back to its own store, which keeps her text."""
+        try:
+            return self.memory.get(sender_id)
+        except Exception as error:
+            logger.warning("a conversation could not be read (%s)", type(error).__name__)
+            return None
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        await self.stream_events(tracker)
-        if erased(tracker):
-            self.memory.delete(tracker.sender_id)
-            logger.info("a conversation was erased at her request")
-            return
-        events = latest_session([event.as_dict() for event in tracker.events])
-        dialogue = {"events": text_free_events(events), "name": tracker.sender_id}
-        self.memory.put(tracker.sender_id, json.dumps(dialogue, ensure_ascii=False), len(events))
+        version = uuid.uuid4().hex
+        await self.stream_events(tracker, version)
+        try:
+            if erased(tracker):
+                self.memory.delete(tracker.sender_id)
+                logger.info("a conversation was erased at her request")
+                return
+            events = latest_session([event.as_dict() for event in tracker.events])
+            dialogue = {"events": text_free_events(events), "name": tracker.sender_id}
+            self.memory.put(tracker.sender_id, json.dumps(dialogue, ensure_ascii=False), len(events), version)
+        except Exception as error:  # never Rasa's fallback store, which keeps her text
+            logger.warning("a conversation could not be saved (%s)", type(error).__name__)
 
-    async def stream_events(self, tracker: DialogueStateTracker) -> None:
+    async def stream_events(self, tracker: DialogueStateTracker, version: str = "") -> None:
         """The events after those `retrieve` gave this turn: Rasa's own version rebuilds that tracker
-        to count them."""
+        to count them. A broker that keeps its own state of each conversation (the statistics) is
+        told which saved version this turn follows, so it can catch up when another server saved it."""
         if self.event_broker is None:
             return
-        kept = self.memory.get(tracker.sender_id)
-        new_events = list(tracker.events)[kept.events if kept else 0 :]
-        await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
+        kept = self._kept(tracker.sender_id)
+        events = list(tracker.events)
+        start = kept.events if kept else 0
+        follow = getattr(self.event_broker, "follow", None)
+        if follow is not None:
+            sender = tracker.sender_id
+            follow(
+                sender,
+                kept.version if kept else None,
+                lambda: [{"sender_id": sender, **event.as_dict()} for event in events[:start]],
+                version,
+            )
+        await self._stream_new_events(self.event_broker, events[start:], tracker.sender_id)
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
-        kept = self.memory.get(sender_id)
+        kept = self._kept(sender_id)
         return self.deserialise_tracker(sender_id, kept.dialogue) if kept else None
 
     async def retrieve_full_tracker(self, sender_id: str) -> Optional[DialogueStateTracker]:
@@ -172,3 +226,8 @@ class TextFreeTrackerStore(TrackerStore):
 
     async def keys(self) -> Iterable[str]:
         return self.memory.keys()
+
+    def healthy(self) -> Optional[bool]:
+        """Whether Redis answers; None when the conversations are in this process's memory."""
+        ping = getattr(self.memory, "ping", None)
+        return ping() if ping is not None else None

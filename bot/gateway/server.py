@@ -3,6 +3,11 @@ default, a webhook with a secret token when a public URL is set).
 
 Its settings (TELEGRAM_*, HELPLINE_WEB_HOST, GATEWAY_PORT, RASA_URL, HELPLINE_SENDER_KEY) are read
 by bot/settings.py, like every other setting; the README lists them.
+
+GET /health reports each part: the gateway itself, Telegram when a token is set, and each Rasa server
+with what it sees (its model, its action server, the statistics database, Redis when used). Yes/no
+and counts only: no token, no password, nothing of a conversation. `?parts=no` answers at once,
+without asking the Rasa servers (how `helpline run` sees that the gateway is up).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import logging
 import secrets
 import signal
 from dataclasses import dataclass
-from typing import Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 from urllib.parse import urlparse
 
 from aiohttp import web
@@ -42,7 +47,7 @@ NOISY_LOGGERS = ("httpx", "httpcore", "telegram", "aiohttp.access", "apscheduler
 @dataclass(frozen=True)
 class GatewayConfig:
     token: str
-    rasa_url: str
+    rasa_url: str  # one or more Rasa servers, separated by commas
     bot_name: Optional[str] = None
     host: str = "127.0.0.1"
     port: int = 8080
@@ -55,7 +60,7 @@ class GatewayConfig:
         return cls(
             token=settings.telegram_token or "",
             bot_name=settings.telegram_bot_name,
-            rasa_url=settings.rasa_url,
+            rasa_url=",".join(settings.rasa_urls),
             host=settings.web_host,
             port=settings.gateway_port,
             webhook_url=settings.telegram_webhook_url,
@@ -82,7 +87,15 @@ def web_app(
     telegram: dict = {"application": None, "bot_name": config.bot_name}
 
     async def health(request: web.Request) -> web.Response:
-        return web.json_response({"status": "ok", "telegram": telegram["application"] is not None})
+        found: Dict[str, Any] = {"status": "ok", "telegram": telegram["application"] is not None}
+        if config.token:
+            found["telegram_configured"] = True
+        if request.query.get("parts") != "no":
+            found["rasa"] = await backend.report()
+            telegram_down = bool(config.token) and not found["telegram"]
+            if telegram_down or not all(_whole(server) for server in found["rasa"]):
+                found["status"] = "degraded"
+        return web.json_response(found)
 
     async def webhook(request: web.Request) -> web.Response:
         application = telegram["application"]
@@ -103,6 +116,17 @@ def web_app(
         app, backend, key, load_directory(), load_scenarios(), lambda: telegram["bot_name"], statistics
     )
     return app, telegram
+
+
+def _whole(server: Dict[str, Any]) -> bool:
+    """A Rasa server that is up with every part it uses."""
+    statistics = server.get("statistics") or {}
+    return (
+        bool(server.get("up") and server.get("model"))
+        and server.get("action_server") is not False
+        and statistics.get("database") is not False
+        and server.get("redis") is not False
+    )
 
 
 async def start_telegram(application: Application, config: GatewayConfig, with_person: bool = False) -> None:
@@ -157,7 +181,7 @@ async def serve(config: GatewayConfig, stop: Optional[asyncio.Event] = None) -> 
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    backend = RasaBackend(config.rasa_url)
+    backend = RasaBackend([url.strip() for url in config.rasa_url.split(",") if url.strip()])
     settings = Settings()
     key = load_or_create_key(settings.sender_key)
     statistics = CaseStatistics(settings)  # the counsellors' events, and the demo page's simulated ones

@@ -71,6 +71,9 @@ class EventMapper:
             self._conversations.popitem(last=False)
         return state
 
+    def forget(self, sender: str) -> None:
+        self._conversations.pop(sender, None)
+
     def map(self, event: Mapping[str, Any]) -> Iterator[StatEvent]:
         sender = str(event.get("sender_id", ""))
         kind = event.get("event")

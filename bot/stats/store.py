@@ -8,6 +8,10 @@ dropped, and only their number is logged. Events still waiting when the server s
 go to a spool file (anonymous rows, as in the database) and are written at the next
 start; a spool cut off by a crash loses at most its broken line. Without a spool file
 their loss is counted and logged.
+
+With several Rasa servers (REDIS_URL), `record` pushes each row to Redis before her reply is
+returned, and the writer takes its batches from there (bot/stats/redis_queue.py): a server killed
+outright loses no event. If Redis cannot take a row, it waits in memory as above.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import threading
 import time
 from collections import Counter, deque
 from pathlib import Path
-from typing import Deque, List, Optional
+from typing import Deque, List, Optional, Tuple
 
 import sqlalchemy as sa
 from alembic import command
@@ -42,6 +46,16 @@ def database_url(settings: Optional[Settings] = None) -> str:
     if not settings.database_url:
         settings.stats_db.parent.mkdir(parents=True, exist_ok=True)
     return settings.statistics_url
+
+
+def event_json(event: StatEvent) -> str:
+    """A row as the spool file and the Redis queue hold it: anonymous, as in the database."""
+    return json.dumps({**event.row(), "day": event.day.isoformat()})
+
+
+def event_from_json(line: str) -> StatEvent:
+    row = json.loads(line)
+    return StatEvent(**{**row, "day": dt.date.fromisoformat(row["day"])})
 
 
 def create_engine(url: str) -> sa.engine.Engine:
@@ -118,9 +132,17 @@ class StatsStore:
         retry_seconds: float = 1.0,
         max_retry_seconds: float = 30.0,
         spool: Optional[Path] = None,
+        redis_url: Optional[str] = None,
     ) -> None:
         self.engine = create_engine(url)
         self.spool = spool
+        self.queue = None
+        if redis_url:
+            from bot.stats.redis_queue import RedisQueue
+
+            self.queue = RedisQueue(redis_url)
+        self._tended = 0.0
+        self._recovered = 0.0
         self.capacity = capacity
         self.batch_size = batch_size
         self.retry_seconds = retry_seconds
@@ -157,8 +179,7 @@ class StatsStore:
             if not line.strip():
                 continue
             try:
-                row = json.loads(line)
-                self._buffer.append(StatEvent(**{**row, "day": dt.date.fromisoformat(row["day"])}))
+                self._buffer.append(event_from_json(line))
             except (ValueError, TypeError, KeyError):
                 broken += 1  # a line cut off by a crash, or not ours: skipped, never the others
         taken.unlink()
@@ -174,6 +195,14 @@ class StatsStore:
             return len(self._buffer) + self._in_flight
 
     def record(self, event: StatEvent) -> None:
+        if self.queue is not None:
+            try:
+                self.queue.push([event_json(event)])  # in Redis before her reply leaves this server
+                return
+            except Exception as error:  # Redis away: the row waits in memory instead
+                logger.warning(
+                    "statistics: Redis did not take an event (%s); it waits here", type(error).__name__
+                )
         with self._condition:
             if len(self._buffer) >= self.capacity:
                 self._buffer.popleft()
@@ -187,12 +216,20 @@ class StatsStore:
         """Wait until every buffered event is written; False if that did not happen in time."""
         deadline = time.monotonic() + timeout
         with self._condition:
-            while self._buffer or self._in_flight:
+            while self._buffer or self._in_flight or self._queued():
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return False
                 self._condition.wait(min(remaining, 0.1))
         return True
+
+    def _queued(self) -> int:
+        if self.queue is None:
+            return 0
+        try:
+            return self.queue.waiting()
+        except Exception:
+            return 0  # Redis away: nothing this server can wait for
 
     def close(self, timeout: float = 5.0) -> None:
         """Write what is waiting; what the database does not take in time goes to the spool file."""
@@ -205,9 +242,23 @@ class StatsStore:
         with self._condition:
             left = list(self._buffer)
             self._buffer.clear()
+        if self.queue is not None:
+            left = self._hand_over(left)
         if left:
             self._keep(left)
         self.engine.dispose()
+
+    def _hand_over(self, left: List[StatEvent]) -> List[StatEvent]:
+        """At a stop with Redis: what this writer took goes back in line, and so does what waited here;
+        another server (or this one's next start) writes them. Returns what Redis did not take."""
+        assert self.queue is not None
+        try:
+            self.queue.give_back()
+            self.queue.push([event_json(event) for event in left])
+            return []
+        except Exception as error:
+            logger.warning("statistics: Redis unavailable at shutdown (%s)", type(error).__name__)
+            return left
 
     def _keep(self, left: List[StatEvent]) -> None:
         kinds = ", ".join(f"{n} {kind}" for kind, n in Counter(e.kind for e in left).items())
@@ -217,7 +268,7 @@ class StatsStore:
                 descriptor = os.open(self.spool, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
                 with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
                     for event in left:
-                        handle.write(json.dumps({**event.row(), "day": event.day.isoformat()}) + "\n")
+                        handle.write(event_json(event) + "\n")
                 logger.warning(
                     "statistics database unavailable at shutdown: %d event(s) kept for the next start (%s)",
                     len(left),
@@ -229,13 +280,49 @@ class StatsStore:
         self.dropped += len(left)
         logger.warning("statistics database unavailable at shutdown: %d event(s) lost (%s)", len(left), kinds)
 
-    def _take_batch(self) -> List[StatEvent]:
-        with self._condition:
-            while not self._buffer and not self._stopping:
-                self._condition.wait()
-            batch = [self._buffer.popleft() for _ in range(min(self.batch_size, len(self._buffer)))]
-            self._in_flight = len(batch)
-            return batch
+    def _take_batch(self) -> Tuple[List[StatEvent], bool]:
+        """The next batch, and whether it came from Redis; an empty batch when stopping."""
+        while True:
+            with self._condition:
+                if self._buffer or self._stopping:
+                    batch = [self._buffer.popleft() for _ in range(min(self.batch_size, len(self._buffer)))]
+                    self._in_flight = len(batch)
+                    return batch, False
+                if self.queue is None:
+                    self._condition.wait()
+                    continue
+            batch = self._from_queue()
+            if batch:
+                return batch, True
+            with self._condition:
+                if not self._buffer and not self._stopping:
+                    self._condition.wait(0.2)
+
+    def _from_queue(self) -> List[StatEvent]:
+        assert self.queue is not None
+        try:
+            now = time.monotonic()
+            if now - self._tended > 2:
+                self.queue.alive()
+                self._tended = now
+            if now - self._recovered > 5:
+                self._recovered = now
+                recovered = self.queue.recover()
+                if recovered:
+                    logger.info("statistics: %d event(s) of a stopped server put back in line", recovered)
+            rows = self.queue.take(self.batch_size)
+        except Exception as error:
+            logger.warning("statistics: Redis unavailable (%s)", type(error).__name__)
+            return []
+        batch = []
+        for line in rows:
+            try:
+                batch.append(event_from_json(line))
+            except (ValueError, TypeError, KeyError):
+                logger.warning("statistics: a queued row that is not ours was skipped")
+        if not batch and rows:
+            self.queue.done()
+        return batch  # not counted as pending here: they are in Redis, in this writer's list
 
     def _give_back(self, batch: List[StatEvent]) -> None:
         with self._condition:
@@ -244,6 +331,17 @@ class StatsStore:
                 self._buffer.popleft()
                 self.dropped += 1
             self._in_flight = 0
+
+    def _done_with_queued(self) -> None:
+        """Written: this writer's list in Redis goes. (Killed right here, the batch is written again.)"""
+        assert self.queue is not None
+        for attempt in range(30):
+            try:
+                self.queue.done()
+                return
+            except Exception:
+                time.sleep(min(1.0, 0.1 * (attempt + 1)))
+        logger.warning("statistics: Redis unavailable; a written batch may be written again")
 
     def _write(self, batch: List[StatEvent]) -> None:
         if not self._migrated:
@@ -255,13 +353,16 @@ class StatsStore:
     def _run(self) -> None:
         delay = self.retry_seconds
         while True:
-            batch = self._take_batch()
+            batch, queued = self._take_batch()
             if not batch:
                 return  # stopping, nothing left
             try:
                 self._write(batch)
+                if queued:
+                    self._done_with_queued()
             except Exception as error:  # the database is down, locked or refusing: keep the events
-                self._give_back(batch)
+                if not queued:  # (queued ones stay in this writer's list in Redis, and come first next time)
+                    self._give_back(batch)
                 if not self.failing:
                     logger.warning(
                         "statistics database unavailable (%s); %d event(s) wait in memory",

@@ -1,6 +1,7 @@
 """Every setting is read in bot/settings.py and listed in the README; children get only their own."""
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -51,3 +52,51 @@ def test_a_staff_chat_id_that_is_not_a_number_is_refused_plainly(monkeypatch) ->
     monkeypatch.setenv("STAFF_CHAT_ID", "@our_staff_group")
     with pytest.raises(ValueError, match="STAFF_CHAT_ID must be a number"):
         Settings()
+
+
+def test_redis_and_the_rasa_servers_reach_only_the_processes_that_use_them(monkeypatch) -> None:
+    monkeypatch.setenv("REDIS_URL", "redis://:secret@10.0.0.1:6379/0")
+    monkeypatch.setenv("RASA_URL", "http://10.0.0.2:5005, http://10.0.0.3:5005/")
+    settings = Settings()
+    assert settings.rasa_urls == ["http://10.0.0.2:5005", "http://10.0.0.3:5005"]
+    rasa = child_environment("rasa", settings)
+    assert rasa["REDIS_URL"] == "redis://:secret@10.0.0.1:6379/0" and int(rasa["TICKET_LOCK_LIFETIME"]) > 0
+    for role in ("train", "actions", "gateway"):
+        assert "REDIS_URL" not in child_environment(role, settings), role
+    assert child_environment("gateway", settings)["RASA_URL"] == "http://10.0.0.2:5005,http://10.0.0.3:5005"
+    # Without Redis, Rasa's own lock lifetime, as before.
+    assert "TICKET_LOCK_LIFETIME" not in child_environment("rasa", replace(settings, redis_url=None))
+
+
+def test_several_rasa_servers_take_the_ports_after_rasa_port(monkeypatch) -> None:
+    for name in ("RASA_URL", "REDIS_URL", "HELPLINE_PARTS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("RASA_PORT", "6005")
+    monkeypatch.setenv("RASA_PROCESSES", "3")
+    settings = Settings()
+    assert settings.rasa_urls == [f"http://127.0.0.1:{port}" for port in (6005, 6006, 6007)]
+    assert settings.rasa_url == "http://127.0.0.1:6005" and settings.parts == ("gateway", "rasa", "actions")
+    monkeypatch.setenv("HELPLINE_PARTS", "rasa, actions")
+    assert Settings().parts == ("rasa", "actions")
+    monkeypatch.setenv("HELPLINE_PARTS", "rasa,database")
+    with pytest.raises(ValueError, match="database"):
+        Settings()
+
+
+def test_several_rasa_servers_without_redis_are_refused(tmp_path) -> None:
+    """Each would keep its own conversations: `helpline run` says what is missing instead."""
+    import os
+    import subprocess
+    import sys
+
+    from bot.services import ServiceError, start_rasa_servers
+
+    env = {**{k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}, "RASA_PROCESSES": "2"}
+    env["HELPLINE_RUN_DIR"] = str(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "run", "--no-chat"],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1 and "RASA_PROCESSES=2 needs REDIS_URL" in done.stderr
+    with pytest.raises(ServiceError, match="REDIS_URL"):
+        start_rasa_servers(replace(Settings(), redis_url=None, run_dir=tmp_path), tmp_path / "model", 2)

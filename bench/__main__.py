@@ -4,7 +4,9 @@ Trainings run first and alone (two cores: anything beside them would slow them d
 held-out evaluation; then, for the project's pipeline and for Rasa's stock one, the real servers
 (Rasa, the action server, the gateway) on free ports with a throw-away statistics database: the
 open-loop table (offered rate against p50 / p95 / p99 and errors), an hour's worth of conversations
-and the memory after it, and, for the project, the in-process profile. Memory is sampled throughout.
+and the memory after it, and, for the project, the in-process profile; then the project's table
+again with one and with two Rasa servers sharing conversations through Redis. Memory is sampled
+throughout.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from bench.memory import (
 )
 from bench.profiling import log_like_the_server, profile_in_process
 from bench.report import evaluate_targets, findings, write
+from bench.scaling import one_and_two_servers
 from bench.training import TrainingError, train_cold
 from bench.understanding import understanding
 from bot.model_cache import fingerprint
@@ -63,10 +66,14 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="smoke run: the cached model (no cold training), 8 s at 10 and 20 messages/s, no stock baseline",
+        help="smoke run: the cached model (no cold training), 8 s at 10 and 20 messages/s, no stock "
+        "baseline, no second Rasa server",
     )
     parser.add_argument("--no-stock", action="store_true", help="skip training the stock baseline")
     parser.add_argument("--no-profile", action="store_true", help="skip the in-process profile")
+    parser.add_argument(
+        "--no-scale", action="store_true", help="skip the table of one and two Rasa servers through Redis"
+    )
     parser.add_argument(
         "--rates", type=float, nargs="+", help="offered messages per second (default 10 20 30 40 60 80 100)"
     )
@@ -82,6 +89,7 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     args.hour = args.hour if args.hour is not None else (300 if quick else HOUR_CONVERSATIONS)
     args.warmup_seconds = 5 if quick else 15
     args.no_stock = args.no_stock or quick
+    args.no_scale = args.no_scale or quick
     return args
 
 
@@ -232,6 +240,10 @@ def main(argv: Optional[List[str]] = None) -> int:
             results["serving"] = {
                 label: _serve_and_load(args, label, model, work) for label, model in models.items()
             }
+            if not args.no_scale:
+                results["scaling"] = one_and_two_servers(
+                    models["project"], work, args.rates, args.seconds, args.warmup_seconds
+                )
             print("[bench] what the Rasa server's memory is made of (a separate probe process)", flush=True)
             results["memory_steps"] = memory_steps(models["project"])
     except TrainingError as error:

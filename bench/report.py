@@ -288,6 +288,28 @@ def _serving_sections(results: Dict[str, Any]) -> List[str]:
     return md
 
 
+def _scaling_section(scaling: Dict[str, Any]) -> List[str]:
+    md = ["## One Rasa server and two (conversations shared through Redis)", ""]
+    if "skipped" in scaling:
+        return md + [f"Not measured: {scaling['skipped']}.", ""]
+    md += [
+        "The project pipeline, the same open-loop rates, each conversation on one server (as the gateway "
+        "routes them); both rows keep conversations in a throw-away Redis server, so the difference is "
+        "the second server alone. On this machine both servers share the same cores.",
+        "",
+    ]
+    for count, served in scaling.items():
+        open_loop = served["open_loop"]
+        md += [
+            f"**{count} Rasa server{'s' if count != '1' else ''}** (highest rate with p95 < "
+            f"{CAPACITY_P95_MS} ms and no errors: {capacity(open_loop) or 'none'}; Rasa resident "
+            f"{served['rasa_rss_mb']} MB in all):",
+            "",
+        ]
+        md += _open_loop_table(open_loop) + [""]
+    return md
+
+
 def markdown(results: Dict[str, Any]) -> str:
     meta = results["meta"]
     targets = results["targets"]
@@ -338,6 +360,8 @@ def markdown(results: Dict[str, Any]) -> str:
         ]
 
     md += _serving_sections(results)
+    if results.get("scaling"):
+        md += _scaling_section(results["scaling"])
     md += ["## Time", ""]
     rows = []
     for label, run in results.get("training", {}).items():
